@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Qualcomm BAM-DMUX network driver with native XDP: private definitions.
+ */
+#ifndef BAM_DMUX_H
+#define BAM_DMUX_H
+
+#include <linux/bitops.h>
+#include <linux/dmaengine.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <net/xdp.h>
+
+#include "bam_dmux_wire.h"
+
+#define BAM_DMUX_RX_RING		32
+#define BAM_DMUX_TX_RING		32
+/* Room in front of every RX frame for XDP programs (adjust_head, metadata). */
+#define BAM_DMUX_RX_HEADROOM		XDP_PACKET_HEADROOM
+#define BAM_DMUX_AUTOSUSPEND_MS		1000
+#define BAM_DMUX_REMOTE_TIMEOUT		msecs_to_jiffies(2000)
+#define BAM_DMUX_REFILL_RETRY		msecs_to_jiffies(100)
+
+/* Why a frame from the modem was dropped before reaching a channel. */
+enum bam_dmux_rx_drop {
+	BAM_DMUX_DROP_DMA_ERROR,	/* the transfer itself failed */
+	BAM_DMUX_DROP_EMPTY,		/* DATA frame with no payload */
+	BAM_DMUX_DROP_INACTIVE,		/* DATA for a channel that is not up */
+	BAM_DMUX_DROP_NUM,
+};
+
+struct bam_dmux_rx_buf {
+	struct bam_dmux *dmux;
+	struct page *page;
+	u32 avail;		/* bytes the DMA delivered; valid once done */
+	bool ok;		/* the transfer completed without error */
+	bool done;		/* set by the DMA callback (release) */
+};
+
+enum bam_dmux_tx_type {
+	BAM_DMUX_TX_SKB,	/* from the stack: skb, mapped here */
+	BAM_DMUX_TX_XDP_TX,	/* XDP_TX: a page of our pool, mapped by it */
+	BAM_DMUX_TX_XDP_FRAME,	/* ndo_xdp_xmit: a frame of another device */
+};
+
+struct bam_dmux_tx_buf {
+	struct bam_dmux *dmux;
+	enum bam_dmux_tx_type type;
+	union {
+		struct sk_buff *skb;
+		struct page *page;
+		struct xdp_frame *xdpf;
+	};
+	dma_addr_t addr;
+	u32 len;		/* frame length on the wire */
+	u16 payload;		/* payload length, for the counters */
+	u8 ch;
+	bool data;		/* a DATA frame (commands are not counted) */
+	bool done;		/* completed or dropped; slot may be reclaimed */
+	bool failed;
+};
+
+/* Per-channel counters. RX ones are written by NAPI only. */
+struct bam_dmux_rx_stats {
+	u64 packets;
+	u64 bytes;
+	u64 dropped;
+	u64 xdp_pass;
+	u64 xdp_drop;
+	u64 xdp_tx;
+	u64 xdp_tx_err;
+	u64 xdp_redirect;
+	u64 xdp_redirect_err;
+	u64 xdp_aborted;
+	struct u64_stats_sync syncp;
+};
+
+/* TX ones are written under tx_lock. */
+struct bam_dmux_tx_stats {
+	u64 packets;
+	u64 bytes;
+	u64 dropped;
+	u64 errors;
+	u64 xdp_xmit;
+	u64 xdp_xmit_err;
+	struct u64_stats_sync syncp;
+};
+
+struct bam_dmux_chan_stats {
+	struct bam_dmux_rx_stats rx;
+	struct bam_dmux_tx_stats tx;
+};
+
+/* Device-wide counters, shown in debugfs. */
+struct bam_dmux_dev_stats {
+	/* RX path, written by NAPI only */
+	u64 rx_wire_err[BAM_DMUX_WIRE_NUM_ERR];
+	u64 rx_drop[BAM_DMUX_DROP_NUM];
+	u64 rx_cmd_open;
+	u64 rx_cmd_close;
+	u64 rx_alloc_fail;
+	u64 rx_prep_fail;
+	/* elsewhere */
+	atomic_long_t tx_prep_fail;
+	atomic_long_t tx_map_fail;
+	atomic_long_t tx_busy;
+	atomic_long_t modem_up;
+	atomic_long_t modem_down;
+	atomic_long_t ack_timeout;
+	atomic_long_t power_fail;
+};
+
+struct bam_dmux {
+	struct device *dev;
+
+	/* Power control. power_lock serialises modem transitions and votes. */
+	struct mutex power_lock;
+	int pc_irq;
+	int pc_ack_irq;
+	struct qcom_smem_state *pc;
+	struct qcom_smem_state *pc_ack;
+	u32 pc_mask;
+	u32 pc_ack_mask;
+	bool vote;		/* our power vote, as last written */
+	bool ack_toggle;	/* our pc-ack bit, as last written */
+	bool ack_pending;	/* a vote is not acknowledged yet */
+	bool modem_ack_level;	/* last seen level of the modem's pc-ack */
+	bool modem_up;		/* the modem is powered and RX runs */
+	unsigned int ack_seq;	/* bumped on every modem acknowledgment */
+	wait_queue_head_t pc_wait;
+
+	struct dma_chan *rx;
+	struct dma_chan *tx;
+
+	/* RX ring, consumed by NAPI: posted buffers live in [rx_head, rx_tail). */
+	struct net_device *napi_dev;
+	struct napi_struct napi;
+	struct page_pool *pool;
+	struct bam_dmux_rx_buf rx_bufs[BAM_DMUX_RX_RING];
+	unsigned int rx_head;
+	unsigned int rx_tail;
+	bool rx_running;
+	struct timer_list refill_timer;
+
+	/*
+	 * TX ring shared by all channels: [tx_tail, tx_submitted) is with the
+	 * DMA engine, [tx_submitted, tx_head) waits for the engine (runtime
+	 * resume or the modem). The ring holds one runtime PM reference while
+	 * it is not empty.
+	 */
+	spinlock_t tx_lock;
+	struct bam_dmux_tx_buf tx_bufs[BAM_DMUX_TX_RING];
+	unsigned int tx_head;
+	unsigned int tx_submitted;
+	unsigned int tx_tail;
+	bool tx_ready;		/* TX channel held and the host is active */
+	bool tx_stopped;	/* channel queues stopped: ring full */
+	struct work_struct tx_wakeup_work;
+	wait_queue_head_t tx_wait;
+
+	/* Channels */
+	unsigned long remote_open;	/* channels the modem opened */
+	struct work_struct chan_work;
+	bool removing;
+	struct net_device __rcu *netdevs[BAM_DMUX_NUM_CH];
+	struct bam_dmux_chan_stats stats[BAM_DMUX_NUM_CH];
+	struct bam_dmux_dev_stats dstats;
+
+	struct dentry *debugfs;
+};
+
+struct bam_dmux_netdev {
+	struct bam_dmux *dmux;
+	u8 ch;
+	struct bpf_prog __rcu *xdp_prog;
+	struct xdp_rxq_info xdp_rxq;
+};
+
+static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+#define bam_dmux_rx_err_ratelimited(dmux, fmt, ...) \
+	dev_err_ratelimited((dmux)->dev, fmt, ##__VA_ARGS__)
+
+/* bam_dmux_main.c */
+void bam_dmux_chan_event(struct bam_dmux *dmux, u8 ch, bool open);
+
+/* bam_dmux_pm.c */
+int bam_dmux_pm_init(struct bam_dmux *dmux);
+void bam_dmux_pm_start(struct bam_dmux *dmux);
+void bam_dmux_pm_stop(struct bam_dmux *dmux);
+int bam_dmux_pm_get_sync(struct bam_dmux *dmux);
+void bam_dmux_pm_put(struct bam_dmux *dmux);
+extern const struct dev_pm_ops bam_dmux_pm_ops;
+
+/* bam_dmux_rx.c */
+int bam_dmux_rx_init(struct bam_dmux *dmux);
+void bam_dmux_rx_exit(struct bam_dmux *dmux);
+int bam_dmux_rx_start(struct bam_dmux *dmux);
+void bam_dmux_rx_stop(struct bam_dmux *dmux);
+
+/* bam_dmux_tx.c */
+void bam_dmux_tx_init(struct bam_dmux *dmux);
+netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev);
+int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd);
+bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp);
+int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
+			   struct xdp_frame **frames, bool flush);
+void bam_dmux_tx_kick(struct bam_dmux *dmux);
+void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);
+void bam_dmux_tx_drain(struct bam_dmux *dmux);
+void bam_dmux_tx_wake_queues(struct bam_dmux *dmux);
+
+/* bam_dmux_xdp.c */
+int bam_dmux_xdp_setup(struct net_device *dev, struct netdev_bpf *bpf);
+int bam_dmux_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		      u32 flags);
+unsigned int bam_dmux_xdp_max_mtu(void);
+int bam_dmux_change_mtu(struct net_device *dev, int new_mtu);
+
+/* bam_dmux_stats.c */
+extern const struct ethtool_ops bam_dmux_ethtool_ops;
+extern const struct netdev_stat_ops bam_dmux_stat_ops;
+void bam_dmux_get_stats64(struct net_device *dev,
+			  struct rtnl_link_stats64 *stats);
+void bam_dmux_debugfs_register(void);
+void bam_dmux_debugfs_unregister(void);
+void bam_dmux_debugfs_init(struct bam_dmux *dmux);
+void bam_dmux_debugfs_exit(struct bam_dmux *dmux);
+
+#endif /* BAM_DMUX_H */

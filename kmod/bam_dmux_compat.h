@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The few kernel API differences between the kernels this driver is built
+ * for (6.12 LTS and the newest release). Keep every version check here.
+ */
+#ifndef BAM_DMUX_COMPAT_H
+#define BAM_DMUX_COMPAT_H
+
+#include <linux/timer.h>
+#include <linux/version.h>
+
+/* from_timer() was renamed in 6.16 */
+#ifndef timer_container_of
+#define timer_container_of(var, callback_timer, timer_fieldname) \
+	from_timer(var, callback_timer, timer_fieldname)
+#endif
+
+#endif /* BAM_DMUX_COMPAT_H */

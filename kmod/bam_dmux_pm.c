@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BAM-DMUX power control.
+ *
+ * Two sides vote for the BAM to be powered:
+ *  - the modem raises its "pc" interrupt line while it is powered; the host
+ *    then starts RX and acknowledges by toggling its "pc-ack" smem bit;
+ *  - the host sets its "pc" smem bit while it needs TX (runtime PM); the
+ *    modem acknowledges every change by toggling its "pc-ack" line.
+ *
+ * Both handlers read the real line level instead of assuming that edges
+ * alternate, transitions are serialised by power_lock, the interrupts are
+ * enabled only after the initial state was taken, and a modem power-down is
+ * acknowledged only once the TX frames the engine holds have completed.
+ */
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/platform_device.h>
+#include <linux/pm_runtime.h>
+#include <linux/soc/qcom/smem_state.h>
+
+#include "bam_dmux.h"
+
+static bool bam_dmux_line_level(struct bam_dmux *dmux, int irq, bool *level)
+{
+	int ret = irq_get_irqchip_state(irq, IRQCHIP_STATE_LINE_LEVEL, level);
+
+	if (ret) {
+		dev_err_ratelimited(dmux->dev, "Cannot read modem line %d: %d\n",
+				    irq, ret);
+		return false;
+	}
+	return true;
+}
+
+/* Change our vote. The modem acknowledges each change. power_lock held. */
+static void bam_dmux_pc_vote(struct bam_dmux *dmux, bool enable)
+{
+	lockdep_assert_held(&dmux->power_lock);
+
+	WRITE_ONCE(dmux->ack_pending, true);
+	dmux->vote = enable;
+	qcom_smem_state_update_bits(dmux->pc, dmux->pc_mask,
+				    enable ? dmux->pc_mask : 0);
+}
+
+static bool bam_dmux_wait_ack(struct bam_dmux *dmux)
+{
+	return wait_event_timeout(dmux->pc_wait, !READ_ONCE(dmux->ack_pending),
+				  BAM_DMUX_REMOTE_TIMEOUT);
+}
+
+/* Acknowledge a modem power transition. power_lock held. */
+static void bam_dmux_pc_ack(struct bam_dmux *dmux)
+{
+	dmux->ack_toggle = !dmux->ack_toggle;
+	qcom_smem_state_update_bits(dmux->pc_ack, dmux->pc_ack_mask,
+				    dmux->ack_toggle ? dmux->pc_ack_mask : 0);
+}
+
+/* Take the TX channel if the host side needs it. power_lock held. */
+static int bam_dmux_tx_start(struct bam_dmux *dmux)
+{
+	struct dma_chan *chan;
+
+	if (!dmux->tx) {
+		chan = dma_request_chan(dmux->dev, "tx");
+		if (IS_ERR(chan)) {
+			dev_err(dmux->dev, "Failed to get TX DMA channel: %pe\n",
+				chan);
+			return PTR_ERR(chan);
+		}
+		dmux->tx = chan;
+	}
+	bam_dmux_tx_set_ready(dmux, true);
+	return 0;
+}
+
+/* Follow the modem's power line. power_lock held. */
+static void bam_dmux_pc_update(struct bam_dmux *dmux)
+{
+	bool up;
+
+	lockdep_assert_held(&dmux->power_lock);
+
+	if (!bam_dmux_line_level(dmux, dmux->pc_irq, &up) ||
+	    up == dmux->modem_up)
+		return;
+
+	if (up) {
+		dev_dbg(dmux->dev, "modem powered up\n");
+		if (bam_dmux_rx_start(dmux)) {
+			atomic_long_inc(&dmux->dstats.power_fail);
+			dev_err(dmux->dev, "Modem powered up but RX failed to start\n");
+			return;
+		}
+		WRITE_ONCE(dmux->modem_up, true);
+		atomic_long_inc(&dmux->dstats.modem_up);
+		/* A host that holds its vote wants TX as soon as possible. */
+		if (dmux->vote && bam_dmux_tx_start(dmux))
+			atomic_long_inc(&dmux->dstats.power_fail);
+	} else {
+		dev_dbg(dmux->dev, "modem powering down\n");
+		bam_dmux_tx_drain(dmux);
+		bam_dmux_rx_stop(dmux);
+		WRITE_ONCE(dmux->modem_up, false);
+		atomic_long_inc(&dmux->dstats.modem_down);
+	}
+
+	bam_dmux_pc_ack(dmux);
+	wake_up_all(&dmux->pc_wait);
+}
+
+static irqreturn_t bam_dmux_pc_irq(int irq, void *data)
+{
+	struct bam_dmux *dmux = data;
+
+	mutex_lock(&dmux->power_lock);
+	bam_dmux_pc_update(dmux);
+	mutex_unlock(&dmux->power_lock);
+	return IRQ_HANDLED;
+}
+
+/* Only this thread and probe (before enabling it) touch modem_ack_level. */
+static irqreturn_t bam_dmux_pc_ack_irq(int irq, void *data)
+{
+	struct bam_dmux *dmux = data;
+	bool level;
+
+	if (!bam_dmux_line_level(dmux, irq, &level))
+		level = !dmux->modem_ack_level;
+	if (level == dmux->modem_ack_level)
+		return IRQ_HANDLED;
+
+	dmux->modem_ack_level = level;
+	WRITE_ONCE(dmux->ack_pending, false);
+	wake_up_all(&dmux->pc_wait);
+	return IRQ_HANDLED;
+}
+
+static int bam_dmux_runtime_suspend(struct device *dev)
+{
+	struct bam_dmux *dmux = dev_get_drvdata(dev);
+
+	mutex_lock(&dmux->power_lock);
+	bam_dmux_tx_set_ready(dmux, false);
+	bam_dmux_pc_vote(dmux, false);
+	mutex_unlock(&dmux->power_lock);
+	return 0;
+}
+
+static int bam_dmux_runtime_resume(struct device *dev)
+{
+	struct bam_dmux *dmux = dev_get_drvdata(dev);
+	int ret;
+
+	mutex_lock(&dmux->power_lock);
+	if (READ_ONCE(dmux->ack_pending) && !bam_dmux_wait_ack(dmux)) {
+		/* Voting again is the only way forward. */
+		dev_warn(dev, "Modem did not acknowledge the last power vote\n");
+		WRITE_ONCE(dmux->ack_pending, false);
+	}
+
+	bam_dmux_pc_vote(dmux, true);
+	if (!bam_dmux_wait_ack(dmux)) {
+		atomic_long_inc(&dmux->dstats.ack_timeout);
+		dev_err(dev, "Modem did not acknowledge power-up vote within %u ms\n",
+			jiffies_to_msecs(BAM_DMUX_REMOTE_TIMEOUT));
+		ret = -ETIMEDOUT;
+		goto err_unvote;
+	}
+	mutex_unlock(&dmux->power_lock);
+
+	/* bam_dmux_pc_irq() takes power_lock to bring the modem up */
+	if (!wait_event_timeout(dmux->pc_wait, READ_ONCE(dmux->modem_up),
+				BAM_DMUX_REMOTE_TIMEOUT)) {
+		dev_err(dev, "Modem did not power up within %u ms\n",
+			jiffies_to_msecs(BAM_DMUX_REMOTE_TIMEOUT));
+		ret = -ETIMEDOUT;
+		mutex_lock(&dmux->power_lock);
+		goto err_unvote;
+	}
+
+	mutex_lock(&dmux->power_lock);
+	if (!dmux->modem_up) {
+		ret = -ENXIO;
+		goto err_unvote;
+	}
+	ret = bam_dmux_tx_start(dmux);
+	if (ret)
+		goto err_unvote;
+	mutex_unlock(&dmux->power_lock);
+	return 0;
+
+err_unvote:
+	bam_dmux_pc_vote(dmux, false);
+	mutex_unlock(&dmux->power_lock);
+	return ret;
+}
+
+const struct dev_pm_ops bam_dmux_pm_ops = {
+	RUNTIME_PM_OPS(bam_dmux_runtime_suspend, bam_dmux_runtime_resume, NULL)
+};
+
+/*
+ * Resume synchronously and hold a reference. A failed resume leaves the
+ * device's runtime_error set, which would refuse every later attempt: clear
+ * it, so that the next user runs the handshake again.
+ */
+int bam_dmux_pm_get_sync(struct bam_dmux *dmux)
+{
+	int ret = pm_runtime_resume_and_get(dmux->dev);
+
+	if (ret < 0 && ret != -EACCES)
+		pm_runtime_set_suspended(dmux->dev);
+	return ret < 0 ? ret : 0;
+}
+
+void bam_dmux_pm_put(struct bam_dmux *dmux)
+{
+	pm_runtime_mark_last_busy(dmux->dev);
+	pm_runtime_put_autosuspend(dmux->dev);
+}
+
+int bam_dmux_pm_init(struct bam_dmux *dmux)
+{
+	struct device *dev = dmux->dev;
+	unsigned int bit;
+	int ret;
+
+	mutex_init(&dmux->power_lock);
+	init_waitqueue_head(&dmux->pc_wait);
+
+	dmux->pc_irq = platform_get_irq_byname(to_platform_device(dev), "pc");
+	if (dmux->pc_irq < 0)
+		return dmux->pc_irq;
+	dmux->pc_ack_irq = platform_get_irq_byname(to_platform_device(dev),
+						   "pc-ack");
+	if (dmux->pc_ack_irq < 0)
+		return dmux->pc_ack_irq;
+
+	dmux->pc = devm_qcom_smem_state_get(dev, "pc", &bit);
+	if (IS_ERR(dmux->pc))
+		return dev_err_probe(dev, PTR_ERR(dmux->pc),
+				     "Failed to get pc state\n");
+	dmux->pc_mask = BIT(bit);
+
+	dmux->pc_ack = devm_qcom_smem_state_get(dev, "pc-ack", &bit);
+	if (IS_ERR(dmux->pc_ack))
+		return dev_err_probe(dev, PTR_ERR(dmux->pc_ack),
+				     "Failed to get pc-ack state\n");
+	dmux->pc_ack_mask = BIT(bit);
+
+	/* Enabled in bam_dmux_pm_start(), once the initial state is known */
+	ret = devm_request_threaded_irq(dev, dmux->pc_ack_irq, NULL,
+					bam_dmux_pc_ack_irq,
+					IRQF_ONESHOT | IRQF_NO_AUTOEN,
+					"bam-dmux-pc-ack", dmux);
+	if (ret)
+		return ret;
+	ret = devm_request_threaded_irq(dev, dmux->pc_irq, NULL, bam_dmux_pc_irq,
+					IRQF_ONESHOT | IRQF_NO_AUTOEN,
+					"bam-dmux-pc", dmux);
+	if (ret)
+		return ret;
+
+	if (!bam_dmux_line_level(dmux, dmux->pc_ack_irq,
+				 &dmux->modem_ack_level))
+		return -EIO;
+
+	/* Our smem bits start cleared: no vote, no acknowledgment. */
+	dmux->vote = false;
+	dmux->ack_toggle = false;
+	qcom_smem_state_update_bits(dmux->pc, dmux->pc_mask, 0);
+	qcom_smem_state_update_bits(dmux->pc_ack, dmux->pc_ack_mask, 0);
+
+	pm_runtime_set_autosuspend_delay(dev, BAM_DMUX_AUTOSUSPEND_MS);
+	pm_runtime_use_autosuspend(dev);
+	return 0;
+}
+
+/* Start following the modem: it may have powered up before us. */
+void bam_dmux_pm_start(struct bam_dmux *dmux)
+{
+	pm_runtime_enable(dmux->dev);
+	enable_irq(dmux->pc_ack_irq);
+	enable_irq(dmux->pc_irq);
+
+	mutex_lock(&dmux->power_lock);
+	bam_dmux_pc_update(dmux);
+	mutex_unlock(&dmux->power_lock);
+}
+
+/* Withdraw our vote and stop following the modem. */
+void bam_dmux_pm_stop(struct bam_dmux *dmux)
+{
+	struct device *dev = dmux->dev;
+
+	pm_runtime_disable(dev);
+	pm_runtime_dont_use_autosuspend(dev);
+	if (!pm_runtime_status_suspended(dev)) {
+		bam_dmux_runtime_suspend(dev);
+		pm_runtime_set_suspended(dev);
+	}
+
+	/* A modem that collapses when we stop voting says so on its line. */
+	if (READ_ONCE(dmux->modem_up) &&
+	    !wait_event_timeout(dmux->pc_wait, !READ_ONCE(dmux->modem_up),
+				BAM_DMUX_REMOTE_TIMEOUT))
+		dev_dbg(dev, "Modem stays powered\n");
+
+	disable_irq(dmux->pc_irq);
+	disable_irq(dmux->pc_ack_irq);
+
+	mutex_lock(&dmux->power_lock);
+	bam_dmux_tx_drain(dmux);
+	bam_dmux_rx_stop(dmux);
+	WRITE_ONCE(dmux->modem_up, false);
+	mutex_unlock(&dmux->power_lock);
+}

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BAM-DMUX receive path.
+ *
+ * One DMA pipe carries the frames of all channels. Its buffers are pages
+ * from a page_pool, posted with XDP_PACKET_HEADROOM in front so that XDP
+ * programs run in place. The DMA completion callback only marks the buffer
+ * and schedules NAPI; the poll validates each frame, runs the channel's XDP
+ * program and builds skbs around the same pages, then refills the ring.
+ */
+#include <linux/bpf_trace.h>
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/skbuff.h>
+#include <net/page_pool/helpers.h>
+
+#include "bam_dmux.h"
+#include "bam_dmux_compat.h"
+
+struct bam_dmux_poll {
+	bool redirect;	/* xdp_do_flush() needed */
+	bool tx;	/* XDP_TX frames queued */
+};
+
+static void bam_dmux_rx_callback(void *param,
+				 const struct dmaengine_result *res)
+{
+	struct bam_dmux_rx_buf *buf = param;
+	u32 residue = min_t(u32, res->residue, BAM_DMUX_BUFFER_SIZE);
+
+	buf->ok = res->result == DMA_TRANS_NOERROR;
+	buf->avail = BAM_DMUX_BUFFER_SIZE - residue;
+	/* Pairs with smp_load_acquire() in bam_dmux_rx_poll() */
+	smp_store_release(&buf->done, true);
+	napi_schedule(&buf->dmux->napi);
+}
+
+static bool bam_dmux_rx_post(struct bam_dmux *dmux, gfp_t gfp)
+{
+	struct bam_dmux_rx_buf *buf;
+	struct dma_async_tx_descriptor *desc;
+	struct page *page;
+	dma_addr_t addr;
+
+	page = page_pool_alloc_pages(dmux->pool, gfp | __GFP_NOWARN);
+	if (!page) {
+		dmux->dstats.rx_alloc_fail++;
+		return false;
+	}
+
+	addr = page_pool_get_dma_addr(page) + BAM_DMUX_RX_HEADROOM;
+	desc = dmaengine_prep_slave_single(dmux->rx, addr, BAM_DMUX_BUFFER_SIZE,
+					   DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT);
+	if (!desc)
+		goto err_put;
+
+	buf = &dmux->rx_bufs[dmux->rx_tail % BAM_DMUX_RX_RING];
+	buf->page = page;
+	buf->done = false;
+	desc->callback_result = bam_dmux_rx_callback;
+	desc->callback_param = buf;
+	if (dma_submit_error(dmaengine_submit(desc))) {
+		buf->page = NULL;
+		goto err_put;
+	}
+
+	dmux->rx_tail++;
+	return true;
+
+err_put:
+	dmux->dstats.rx_prep_fail++;
+	page_pool_put_full_page(dmux->pool, page, false);
+	return false;
+}
+
+/* Post buffers until the ring is full; retry later if memory is short. */
+static void bam_dmux_rx_refill(struct bam_dmux *dmux, gfp_t gfp)
+{
+	bool posted = false;
+
+	while (dmux->rx_tail - dmux->rx_head < BAM_DMUX_RX_RING) {
+		if (!bam_dmux_rx_post(dmux, gfp)) {
+			mod_timer(&dmux->refill_timer,
+				  jiffies + BAM_DMUX_REFILL_RETRY);
+			break;
+		}
+		posted = true;
+	}
+
+	if (posted)
+		dma_async_issue_pending(dmux->rx);
+}
+
+static void bam_dmux_refill_timer(struct timer_list *t)
+{
+	struct bam_dmux *dmux = timer_container_of(dmux, t, refill_timer);
+
+	napi_schedule(&dmux->napi);
+}
+
+static __be16 bam_dmux_rx_protocol(const void *data, unsigned int len)
+{
+	switch (bam_dmux_ip_version(data, len)) {
+	case 4:
+		return htons(ETH_P_IP);
+	case 6:
+		return htons(ETH_P_IPV6);
+	default:
+		/* Only Raw-IP and QMAP reach this driver */
+		return htons(ETH_P_MAP);
+	}
+}
+
+static void bam_dmux_rx_drop(struct bam_dmux *dmux, enum bam_dmux_rx_drop why,
+			     struct page *page)
+{
+	dmux->dstats.rx_drop[why]++;
+	page_pool_recycle_direct(dmux->pool, page);
+}
+
+/* Returns true if the frame was consumed by XDP. */
+static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
+			    struct bpf_prog *prog, struct xdp_buff *xdp,
+			    struct page *page, struct bam_dmux_poll *ctx)
+{
+	struct bam_dmux_netdev *bndev = bam_dmux_priv(netdev);
+	struct bam_dmux_rx_stats *rs = &dmux->stats[bndev->ch].rx;
+	void *start = page_address(page) + BAM_DMUX_RX_HEADROOM;
+	u32 len = xdp->data_end - start;
+	u32 act, sync;
+
+	act = bpf_prog_run_xdp(prog, xdp);
+	/* The device may only see what the CPU wrote after a sync. */
+	sync = max_t(u32, len, xdp->data_end - start);
+
+	u64_stats_update_begin(&rs->syncp);
+	switch (act) {
+	case XDP_PASS:
+		rs->xdp_pass++;
+		u64_stats_update_end(&rs->syncp);
+		return false;
+	case XDP_TX:
+		if (bam_dmux_tx_xdp(dmux, bndev->ch, xdp)) {
+			rs->xdp_tx++;
+			ctx->tx = true;
+			break;
+		}
+		rs->xdp_tx_err++;
+		trace_xdp_exception(netdev, prog, act);
+		page_pool_put_page(dmux->pool, page, sync, true);
+		break;
+	case XDP_REDIRECT:
+		if (!xdp_do_redirect(netdev, xdp, prog)) {
+			rs->xdp_redirect++;
+			ctx->redirect = true;
+			break;
+		}
+		rs->xdp_redirect_err++;
+		page_pool_put_page(dmux->pool, page, sync, true);
+		break;
+	default:
+		bpf_warn_invalid_xdp_action(netdev, prog, act);
+		fallthrough;
+	case XDP_ABORTED:
+		trace_xdp_exception(netdev, prog, act);
+		rs->xdp_aborted++;
+		page_pool_put_page(dmux->pool, page, sync, true);
+		break;
+	case XDP_DROP:
+		rs->xdp_drop++;
+		page_pool_put_page(dmux->pool, page, sync, true);
+		break;
+	}
+	u64_stats_update_end(&rs->syncp);
+	return true;
+}
+
+static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
+			     const struct bam_dmux_frame *f,
+			     struct bam_dmux_poll *ctx)
+{
+	struct bam_dmux_rx_stats *rs = &dmux->stats[f->ch].rx;
+	struct bam_dmux_netdev *bndev;
+	struct net_device *netdev;
+	struct bpf_prog *prog;
+	struct xdp_buff xdp;
+	struct sk_buff *skb;
+	u32 metalen;
+
+	if (unlikely(!f->len)) {
+		bam_dmux_rx_err_ratelimited(dmux, "Empty DATA frame on channel %u\n",
+					    f->ch);
+		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_EMPTY, page);
+		return;
+	}
+
+	netdev = rcu_dereference(dmux->netdevs[f->ch]);
+	if (unlikely(!netdev || !netif_running(netdev))) {
+		bam_dmux_rx_err_ratelimited(dmux, "Data for inactive channel %u\n",
+					    f->ch);
+		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_INACTIVE, page);
+		return;
+	}
+	bndev = bam_dmux_priv(netdev);
+
+	page_pool_dma_sync_for_cpu(dmux->pool, page, BAM_DMUX_HDR_SIZE, f->len);
+
+	u64_stats_update_begin(&rs->syncp);
+	rs->packets++;
+	rs->bytes += f->len;
+	u64_stats_update_end(&rs->syncp);
+
+	xdp_init_buff(&xdp, PAGE_SIZE, &bndev->xdp_rxq);
+	xdp_prepare_buff(&xdp, page_address(page),
+			 BAM_DMUX_RX_HEADROOM + BAM_DMUX_HDR_SIZE, f->len, true);
+
+	prog = rcu_dereference(bndev->xdp_prog);
+	if (prog && bam_dmux_rx_xdp(dmux, netdev, prog, &xdp, page, ctx))
+		return;
+
+	skb = napi_build_skb(page_address(page), PAGE_SIZE);
+	if (unlikely(!skb)) {
+		u64_stats_update_begin(&rs->syncp);
+		rs->dropped++;
+		u64_stats_update_end(&rs->syncp);
+		page_pool_recycle_direct(dmux->pool, page);
+		return;
+	}
+	skb_mark_for_recycle(skb);
+	skb_reserve(skb, xdp.data - xdp.data_hard_start);
+	__skb_put(skb, xdp.data_end - xdp.data);
+	metalen = xdp.data - xdp.data_meta;
+	if (metalen)
+		skb_metadata_set(skb, metalen);
+
+	skb->dev = netdev;
+	skb->protocol = bam_dmux_rx_protocol(skb->data, skb->len);
+	skb_reset_mac_header(skb);
+	napi_gro_receive(&dmux->napi, skb);
+}
+
+static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
+			    struct bam_dmux_poll *ctx)
+{
+	struct page *page = buf->page;
+	struct bam_dmux_frame f;
+	enum bam_dmux_wire_err err;
+
+	buf->page = NULL;
+	if (unlikely(!buf->ok)) {
+		bam_dmux_rx_err_ratelimited(dmux, "RX transfer failed\n");
+		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_DMA_ERROR, page);
+		return;
+	}
+
+	page_pool_dma_sync_for_cpu(dmux->pool, page, 0, BAM_DMUX_HDR_SIZE);
+	err = bam_dmux_parse(page_address(page) + BAM_DMUX_RX_HEADROOM,
+			     buf->avail, &f);
+	if (unlikely(err)) {
+		dmux->dstats.rx_wire_err[err]++;
+		bam_dmux_rx_err_ratelimited(dmux, "Dropping malformed frame: %s (%u bytes)\n",
+					    bam_dmux_wire_err_name(err), buf->avail);
+		page_pool_recycle_direct(dmux->pool, page);
+		return;
+	}
+
+	switch (f.cmd) {
+	case BAM_DMUX_CMD_DATA:
+		bam_dmux_rx_data(dmux, page, &f, ctx);
+		return;
+	case BAM_DMUX_CMD_OPEN:
+		dmux->dstats.rx_cmd_open++;
+		bam_dmux_chan_event(dmux, f.ch, true);
+		break;
+	case BAM_DMUX_CMD_CLOSE:
+		dmux->dstats.rx_cmd_close++;
+		bam_dmux_chan_event(dmux, f.ch, false);
+		break;
+	}
+	page_pool_recycle_direct(dmux->pool, page);
+}
+
+static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
+{
+	struct bam_dmux *dmux = container_of(napi, struct bam_dmux, napi);
+	struct bam_dmux_poll ctx = {};
+	int done = 0;
+
+	/* Nothing to do for netpoll: there is no TX work in this poll. */
+	if (unlikely(!budget))
+		return 0;
+
+	rcu_read_lock();
+	while (done < budget && dmux->rx_head != dmux->rx_tail) {
+		struct bam_dmux_rx_buf *buf;
+
+		buf = &dmux->rx_bufs[dmux->rx_head % BAM_DMUX_RX_RING];
+		/* Pairs with smp_store_release() in bam_dmux_rx_callback() */
+		if (!smp_load_acquire(&buf->done))
+			break;
+		bam_dmux_rx_one(dmux, buf, &ctx);
+		dmux->rx_head++;
+		done++;
+	}
+	rcu_read_unlock();
+
+	if (ctx.redirect)
+		xdp_do_flush();
+	if (ctx.tx)
+		bam_dmux_tx_kick(dmux);
+	if (dmux->rx_running)
+		bam_dmux_rx_refill(dmux, GFP_ATOMIC);
+
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+/* The modem powered up: take the RX pipe and post buffers. */
+int bam_dmux_rx_start(struct bam_dmux *dmux)
+{
+	struct dma_slave_config conf = {
+		.direction = DMA_DEV_TO_MEM,
+		.src_maxburst = BAM_DMUX_BUFFER_SIZE,
+	};
+	struct dma_chan *chan;
+	bool posted;
+	int ret;
+
+	chan = dma_request_chan(dmux->dev, "rx");
+	if (IS_ERR(chan))
+		return dev_err_probe(dmux->dev, PTR_ERR(chan),
+				     "Failed to get RX DMA channel\n");
+
+	ret = dmaengine_slave_config(chan, &conf);
+	if (ret) {
+		dev_err(dmux->dev, "Failed to configure RX DMA: %d\n", ret);
+		dma_release_channel(chan);
+		return ret;
+	}
+
+	napi_disable(&dmux->napi);
+	dmux->rx = chan;
+	dmux->rx_running = true;
+	bam_dmux_rx_refill(dmux, GFP_KERNEL);
+	posted = dmux->rx_tail != dmux->rx_head;
+	napi_enable(&dmux->napi);
+
+	if (!posted) {
+		dev_err(dmux->dev, "Failed to post any RX buffer\n");
+		bam_dmux_rx_stop(dmux);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The modem powered down (or we go away): stop RX and free its buffers. */
+void bam_dmux_rx_stop(struct bam_dmux *dmux)
+{
+	if (!dmux->rx)
+		return;
+
+	napi_disable(&dmux->napi);
+	dmux->rx_running = false;
+	timer_delete_sync(&dmux->refill_timer);
+	dmaengine_terminate_sync(dmux->rx);
+
+	while (dmux->rx_head != dmux->rx_tail) {
+		struct bam_dmux_rx_buf *buf;
+
+		buf = &dmux->rx_bufs[dmux->rx_head % BAM_DMUX_RX_RING];
+		page_pool_put_full_page(dmux->pool, buf->page, false);
+		buf->page = NULL;
+		dmux->rx_head++;
+	}
+	napi_enable(&dmux->napi);
+
+	dma_release_channel(dmux->rx);
+	dmux->rx = NULL;
+}
+
+int bam_dmux_rx_init(struct bam_dmux *dmux)
+{
+	struct page_pool_params pp = {
+		.order = 0,
+		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+		/* the ring, plus pages on their way through the stack */
+		.pool_size = 4 * BAM_DMUX_RX_RING,
+		.nid = dev_to_node(dmux->dev),
+		.dev = dmux->dev,
+		.napi = &dmux->napi,
+		/* XDP_TX sends the page back as it is */
+		.dma_dir = DMA_BIDIRECTIONAL,
+		.offset = BAM_DMUX_RX_HEADROOM,
+		.max_len = BAM_DMUX_BUFFER_SIZE,
+	};
+	int i;
+
+	for (i = 0; i < BAM_DMUX_RX_RING; i++)
+		dmux->rx_bufs[i].dmux = dmux;
+	timer_setup(&dmux->refill_timer, bam_dmux_refill_timer, 0);
+
+	dmux->napi_dev = alloc_netdev_dummy(0);
+	if (!dmux->napi_dev)
+		return -ENOMEM;
+	netif_napi_add(dmux->napi_dev, &dmux->napi, bam_dmux_rx_poll);
+
+	dmux->pool = page_pool_create(&pp);
+	if (IS_ERR(dmux->pool)) {
+		int ret = PTR_ERR(dmux->pool);
+
+		dmux->pool = NULL;
+		netif_napi_del(&dmux->napi);
+		free_netdev(dmux->napi_dev);
+		return ret;
+	}
+
+	napi_enable(&dmux->napi);
+	return 0;
+}
+
+void bam_dmux_rx_exit(struct bam_dmux *dmux)
+{
+	/* page_pool_destroy() wants the pool's NAPI disabled */
+	napi_disable(&dmux->napi);
+	page_pool_destroy(dmux->pool);
+	netif_napi_del(&dmux->napi);
+	free_netdev(dmux->napi_dev);
+}

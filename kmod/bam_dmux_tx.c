@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BAM-DMUX transmit path.
+ *
+ * One ring of BAM_DMUX_TX_RING slots is shared by every channel and by the
+ * XDP paths (XDP_TX from the RX poll, ndo_xdp_xmit from other devices).
+ * Slots are filled at tx_head, handed to the DMA engine up to tx_submitted
+ * once the host side is powered, and reclaimed at tx_tail in ring order.
+ * The engine is kicked (dma_async_issue_pending) once per batch.
+ *
+ * The ring holds one runtime PM reference while it is not empty. When the
+ * host side is suspended, frames wait in the ring and a work item resumes
+ * the device (the power handshake sleeps) and then submits them.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/pm_runtime.h>
+#include <linux/skbuff.h>
+#include <net/page_pool/helpers.h>
+
+#include "bam_dmux.h"
+
+static struct bam_dmux_tx_buf *bam_dmux_tx_slot(struct bam_dmux *dmux,
+						unsigned int idx)
+{
+	return &dmux->tx_bufs[idx % BAM_DMUX_TX_RING];
+}
+
+static bool bam_dmux_tx_full(struct bam_dmux *dmux)
+{
+	return dmux->tx_head - dmux->tx_tail >= BAM_DMUX_TX_RING;
+}
+
+static void bam_dmux_tx_stop_queues(struct bam_dmux *dmux)
+{
+	struct net_device *netdev;
+	int ch;
+
+	dmux->tx_stopped = true;
+	rcu_read_lock();
+	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
+		netdev = rcu_dereference(dmux->netdevs[ch]);
+		if (netdev)
+			netif_stop_queue(netdev);
+	}
+	rcu_read_unlock();
+}
+
+void bam_dmux_tx_wake_queues(struct bam_dmux *dmux)
+{
+	struct net_device *netdev;
+	int ch;
+
+	dmux->tx_stopped = false;
+	rcu_read_lock();
+	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
+		netdev = rcu_dereference(dmux->netdevs[ch]);
+		if (netdev && netif_running(netdev) &&
+		    netif_device_present(netdev))
+			netif_wake_queue(netdev);
+	}
+	rcu_read_unlock();
+}
+
+/* Release what a slot holds and count it. tx_lock held. */
+static void bam_dmux_tx_release(struct bam_dmux *dmux,
+				struct bam_dmux_tx_buf *buf)
+{
+	struct bam_dmux_tx_stats *ts = &dmux->stats[buf->ch].tx;
+
+	switch (buf->type) {
+	case BAM_DMUX_TX_SKB:
+		dma_unmap_single(dmux->dev, buf->addr, buf->len, DMA_TO_DEVICE);
+		if (buf->failed)
+			dev_kfree_skb_any(buf->skb);
+		else
+			dev_consume_skb_any(buf->skb);
+		break;
+	case BAM_DMUX_TX_XDP_TX:
+		page_pool_put_full_page(dmux->pool, buf->page, false);
+		break;
+	case BAM_DMUX_TX_XDP_FRAME:
+		dma_unmap_single(dmux->dev, buf->addr, buf->len, DMA_TO_DEVICE);
+		xdp_return_frame(buf->xdpf);
+		break;
+	}
+
+	if (!buf->data)
+		return;
+	u64_stats_update_begin(&ts->syncp);
+	if (buf->failed) {
+		ts->errors++;
+	} else {
+		ts->packets++;
+		ts->bytes += buf->payload;
+	}
+	u64_stats_update_end(&ts->syncp);
+}
+
+/* Reclaim finished slots in ring order. tx_lock held. */
+static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
+{
+	bool reclaimed = false;
+
+	while (dmux->tx_tail != dmux->tx_submitted) {
+		struct bam_dmux_tx_buf *buf = bam_dmux_tx_slot(dmux, dmux->tx_tail);
+
+		if (!buf->done)
+			break;
+		bam_dmux_tx_release(dmux, buf);
+		dmux->tx_tail++;
+		reclaimed = true;
+	}
+	if (!reclaimed)
+		return;
+
+	if (dmux->tx_tail == dmux->tx_head) {
+		pm_runtime_mark_last_busy(dmux->dev);
+		pm_runtime_put_autosuspend(dmux->dev);
+	}
+	if (dmux->tx_tail == dmux->tx_submitted)
+		wake_up_all(&dmux->tx_wait);
+	if (dmux->tx_stopped &&
+	    dmux->tx_head - dmux->tx_tail <= BAM_DMUX_TX_RING / 2)
+		bam_dmux_tx_wake_queues(dmux);
+}
+
+static void bam_dmux_tx_callback(void *param,
+				 const struct dmaengine_result *res)
+{
+	struct bam_dmux_tx_buf *buf = param;
+	struct bam_dmux *dmux = buf->dmux;
+
+	spin_lock_bh(&dmux->tx_lock);
+	buf->failed = res->result != DMA_TRANS_NOERROR;
+	buf->done = true;
+	bam_dmux_tx_reclaim(dmux);
+	spin_unlock_bh(&dmux->tx_lock);
+}
+
+/* Hand waiting slots to the DMA engine and kick it once. tx_lock held. */
+static void bam_dmux_tx_flush(struct bam_dmux *dmux)
+{
+	bool issued = false, failed = false;
+
+	if (!dmux->tx_ready)
+		return;
+
+	while (dmux->tx_submitted != dmux->tx_head) {
+		struct bam_dmux_tx_buf *buf;
+		struct dma_async_tx_descriptor *desc;
+
+		buf = bam_dmux_tx_slot(dmux, dmux->tx_submitted);
+		dmux->tx_submitted++;
+
+		desc = dmaengine_prep_slave_single(dmux->tx, buf->addr, buf->len,
+						   DMA_MEM_TO_DEV,
+						   DMA_PREP_INTERRUPT);
+		if (desc) {
+			desc->callback_result = bam_dmux_tx_callback;
+			desc->callback_param = buf;
+			if (!dma_submit_error(dmaengine_submit(desc))) {
+				issued = true;
+				continue;
+			}
+		}
+		atomic_long_inc(&dmux->dstats.tx_prep_fail);
+		dev_err_ratelimited(dmux->dev, "Failed to prepare TX DMA\n");
+		buf->failed = true;
+		buf->done = true;
+		failed = true;
+	}
+
+	if (issued)
+		dma_async_issue_pending(dmux->tx);
+	if (failed)
+		bam_dmux_tx_reclaim(dmux);
+}
+
+/* Drop the frames that were never handed to the engine. tx_lock held. */
+static unsigned int bam_dmux_tx_drop_waiting(struct bam_dmux *dmux)
+{
+	unsigned int n = dmux->tx_head - dmux->tx_submitted;
+
+	while (dmux->tx_submitted != dmux->tx_head) {
+		struct bam_dmux_tx_buf *buf;
+
+		buf = bam_dmux_tx_slot(dmux, dmux->tx_submitted++);
+		buf->failed = true;
+		buf->done = true;
+	}
+	bam_dmux_tx_reclaim(dmux);
+	return n;
+}
+
+/*
+ * Take the next slot. tx_lock held; the caller checked for room. Takes the
+ * ring's PM reference when the ring becomes busy; the asynchronous resume
+ * it may start is finished by tx_wakeup_work.
+ */
+static struct bam_dmux_tx_buf *bam_dmux_tx_reserve(struct bam_dmux *dmux)
+{
+	struct bam_dmux_tx_buf *buf = bam_dmux_tx_slot(dmux, dmux->tx_head);
+
+	if (dmux->tx_head == dmux->tx_tail)
+		pm_runtime_get(dmux->dev);
+	dmux->tx_head++;
+	if (bam_dmux_tx_full(dmux))
+		bam_dmux_tx_stop_queues(dmux);
+
+	buf->done = false;
+	buf->failed = false;
+	return buf;
+}
+
+/* After queueing: submit now, or let the wakeup work power up first. */
+static void bam_dmux_tx_commit(struct bam_dmux *dmux, bool kick)
+{
+	if (!dmux->tx_ready)
+		queue_work(system_long_wq, &dmux->tx_wakeup_work);
+	else if (kick)
+		bam_dmux_tx_flush(dmux);
+}
+
+void bam_dmux_tx_kick(struct bam_dmux *dmux)
+{
+	spin_lock_bh(&dmux->tx_lock);
+	bam_dmux_tx_flush(dmux);
+	spin_unlock_bh(&dmux->tx_lock);
+}
+
+static int bam_dmux_tx_queue_skb(struct bam_dmux *dmux, struct sk_buff *skb,
+				 u8 ch, bool data, bool kick)
+{
+	struct bam_dmux_tx_buf *buf;
+	dma_addr_t addr;
+
+	addr = dma_map_single(dmux->dev, skb->data, skb->len, DMA_TO_DEVICE);
+	if (dma_mapping_error(dmux->dev, addr)) {
+		atomic_long_inc(&dmux->dstats.tx_map_fail);
+		return -ENOMEM;
+	}
+
+	buf = bam_dmux_tx_reserve(dmux);
+	buf->type = BAM_DMUX_TX_SKB;
+	buf->skb = skb;
+	buf->addr = addr;
+	buf->len = skb->len;
+	buf->payload = skb->len - BAM_DMUX_HDR_SIZE;
+	buf->ch = ch;
+	buf->data = data;
+	bam_dmux_tx_commit(dmux, kick || dmux->tx_stopped);
+	return 0;
+}
+
+/* Push the DMUX header and pad the frame to 4 bytes. */
+static int bam_dmux_tx_prepare_skb(struct sk_buff *skb, u8 ch)
+{
+	unsigned int len = skb->len;
+	unsigned int pad = bam_dmux_pad_len(len);
+	int head, tail;
+
+	if (!len || len > BAM_DMUX_MAX_DATA_SIZE)
+		return -EMSGSIZE;
+	if (skb_linearize(skb))
+		return -ENOMEM;
+
+	head = BAM_DMUX_HDR_SIZE - (int)skb_headroom(skb);
+	tail = pad - (int)skb_tailroom(skb);
+	if (head > 0 || tail > 0 || skb_cloned(skb)) {
+		if (pskb_expand_head(skb, max(head, 0), max(tail, 0), GFP_ATOMIC))
+			return -ENOMEM;
+	}
+
+	if (pad)
+		skb_put_zero(skb, pad);
+	bam_dmux_hdr_build(skb_push(skb, BAM_DMUX_HDR_SIZE),
+			   BAM_DMUX_CMD_DATA, ch, len);
+	return 0;
+}
+
+netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
+	struct bam_dmux *dmux = bndev->dmux;
+	struct bam_dmux_tx_stats *ts = &dmux->stats[bndev->ch].tx;
+	int ret;
+
+	spin_lock_bh(&dmux->tx_lock);
+	if (unlikely(bam_dmux_tx_full(dmux))) {
+		bam_dmux_tx_stop_queues(dmux);
+		atomic_long_inc(&dmux->dstats.tx_busy);
+		spin_unlock_bh(&dmux->tx_lock);
+		return NETDEV_TX_BUSY;
+	}
+
+	ret = bam_dmux_tx_prepare_skb(skb, bndev->ch);
+	if (!ret)
+		ret = bam_dmux_tx_queue_skb(dmux, skb, bndev->ch, true,
+					    !netdev_xmit_more());
+	if (ret) {
+		u64_stats_update_begin(&ts->syncp);
+		ts->dropped++;
+		u64_stats_update_end(&ts->syncp);
+		spin_unlock_bh(&dmux->tx_lock);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	spin_unlock_bh(&dmux->tx_lock);
+	return NETDEV_TX_OK;
+}
+
+/* Send a command (OPEN/CLOSE) for a channel. Process context. */
+int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
+{
+	struct sk_buff *skb;
+	int ret;
+
+	skb = alloc_skb(BAM_DMUX_HDR_SIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	bam_dmux_hdr_build(skb_put(skb, BAM_DMUX_HDR_SIZE), cmd, ch, 0);
+
+	spin_lock_bh(&dmux->tx_lock);
+	if (bam_dmux_tx_full(dmux))
+		ret = -EBUSY;
+	else
+		ret = bam_dmux_tx_queue_skb(dmux, skb, ch, false, true);
+	spin_unlock_bh(&dmux->tx_lock);
+
+	if (ret)
+		kfree_skb(skb);
+	return ret;
+}
+
+/*
+ * XDP_TX from the RX poll: send the page back as it is, the DMUX header
+ * written into the headroom. Kicked once per poll by bam_dmux_tx_kick().
+ */
+bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp)
+{
+	unsigned int len = xdp->data_end - xdp->data;
+	unsigned int pad = bam_dmux_pad_len(len);
+	struct page *page = virt_to_page(xdp->data_hard_start);
+	void *hdr = xdp->data - BAM_DMUX_HDR_SIZE;
+	struct bam_dmux_tx_buf *buf;
+	dma_addr_t addr;
+
+	if (!len || len > BAM_DMUX_MAX_DATA_SIZE ||
+	    hdr < xdp->data_hard_start ||
+	    xdp->data_end + pad > xdp->data_hard_start + xdp->frame_sz)
+		return false;
+
+	bam_dmux_hdr_build(hdr, BAM_DMUX_CMD_DATA, ch, len);
+	memset(xdp->data_end, 0, pad);
+	addr = page_pool_get_dma_addr(page) + (hdr - page_address(page));
+	dma_sync_single_for_device(dmux->dev, addr, bam_dmux_frame_size(len),
+				   DMA_BIDIRECTIONAL);
+
+	spin_lock(&dmux->tx_lock);
+	if (bam_dmux_tx_full(dmux)) {
+		spin_unlock(&dmux->tx_lock);
+		return false;
+	}
+	buf = bam_dmux_tx_reserve(dmux);
+	buf->type = BAM_DMUX_TX_XDP_TX;
+	buf->page = page;
+	buf->addr = addr;
+	buf->len = bam_dmux_frame_size(len);
+	buf->payload = len;
+	buf->ch = ch;
+	buf->data = true;
+	bam_dmux_tx_commit(dmux, false);
+	spin_unlock(&dmux->tx_lock);
+	return true;
+}
+
+static int bam_dmux_tx_one_frame(struct bam_dmux *dmux, u8 ch,
+				 struct xdp_frame *xdpf)
+{
+	unsigned int len = xdpf->len;
+	unsigned int pad = bam_dmux_pad_len(len);
+	void *hard_start = xdpf;
+	void *hdr = xdpf->data - BAM_DMUX_HDR_SIZE;
+	struct bam_dmux_tx_buf *buf;
+	dma_addr_t addr;
+
+	if (!len || len > BAM_DMUX_MAX_DATA_SIZE || xdp_frame_has_frags(xdpf) ||
+	    !bam_dmux_ip_version(xdpf->data, len) ||
+	    xdpf->headroom < BAM_DMUX_HDR_SIZE ||
+	    xdpf->data + len + pad > hard_start + xdpf->frame_sz)
+		return -EINVAL;
+
+	bam_dmux_hdr_build(hdr, BAM_DMUX_CMD_DATA, ch, len);
+	memset(xdpf->data + len, 0, pad);
+	addr = dma_map_single(dmux->dev, hdr, bam_dmux_frame_size(len),
+			      DMA_TO_DEVICE);
+	if (dma_mapping_error(dmux->dev, addr)) {
+		atomic_long_inc(&dmux->dstats.tx_map_fail);
+		return -ENOMEM;
+	}
+
+	buf = bam_dmux_tx_reserve(dmux);
+	buf->type = BAM_DMUX_TX_XDP_FRAME;
+	buf->xdpf = xdpf;
+	buf->addr = addr;
+	buf->len = bam_dmux_frame_size(len);
+	buf->payload = len;
+	buf->ch = ch;
+	buf->data = true;
+	return 0;
+}
+
+/*
+ * ndo_xdp_xmit: queue frames until the first one that does not fit or is
+ * refused; the caller frees the rest. Returns how many were queued.
+ */
+int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
+			   struct xdp_frame **frames, bool flush)
+{
+	struct bam_dmux_tx_stats *ts = &dmux->stats[ch].tx;
+	int i;
+
+	spin_lock(&dmux->tx_lock);
+	for (i = 0; i < n; i++) {
+		if (bam_dmux_tx_full(dmux) ||
+		    bam_dmux_tx_one_frame(dmux, ch, frames[i]))
+			break;
+	}
+
+	u64_stats_update_begin(&ts->syncp);
+	ts->xdp_xmit += i;
+	ts->xdp_xmit_err += n - i;
+	u64_stats_update_end(&ts->syncp);
+
+	if (i)
+		bam_dmux_tx_commit(dmux, flush);
+	spin_unlock(&dmux->tx_lock);
+	return i;
+}
+
+/* Mark TX usable (host powered, channel held) or not. */
+void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready)
+{
+	spin_lock_bh(&dmux->tx_lock);
+	dmux->tx_ready = ready;
+	if (ready)
+		bam_dmux_tx_flush(dmux);
+	spin_unlock_bh(&dmux->tx_lock);
+	wake_up_all(&dmux->pc_wait);
+}
+
+static bool bam_dmux_tx_idle(struct bam_dmux *dmux)
+{
+	bool idle;
+
+	spin_lock_bh(&dmux->tx_lock);
+	idle = dmux->tx_tail == dmux->tx_submitted;
+	spin_unlock_bh(&dmux->tx_lock);
+	return idle;
+}
+
+/*
+ * The modem powers down: stop submitting, let the engine finish what it has
+ * (the modem keeps its DMA on until we acknowledge), then release the TX
+ * channel. Frames still waiting are dropped. power_lock held.
+ */
+void bam_dmux_tx_drain(struct bam_dmux *dmux)
+{
+	unsigned int dropped;
+
+	bam_dmux_tx_set_ready(dmux, false);
+	if (!wait_event_timeout(dmux->tx_wait, bam_dmux_tx_idle(dmux),
+				BAM_DMUX_REMOTE_TIMEOUT))
+		dev_warn(dmux->dev, "TX did not complete before power-down\n");
+
+	if (dmux->tx)
+		dmaengine_terminate_sync(dmux->tx);
+
+	spin_lock_bh(&dmux->tx_lock);
+	/* Whatever the engine still had will never complete now. */
+	while (dmux->tx_tail != dmux->tx_submitted) {
+		struct bam_dmux_tx_buf *buf;
+
+		buf = bam_dmux_tx_slot(dmux, dmux->tx_tail);
+		if (!buf->done) {
+			buf->failed = true;
+			buf->done = true;
+		}
+		bam_dmux_tx_reclaim(dmux);
+	}
+	dropped = bam_dmux_tx_drop_waiting(dmux);
+	spin_unlock_bh(&dmux->tx_lock);
+
+	if (dropped)
+		dev_warn(dmux->dev, "Modem powered down, dropped %u TX frames\n",
+			 dropped);
+
+	if (dmux->tx) {
+		dma_release_channel(dmux->tx);
+		dmux->tx = NULL;
+	}
+}
+
+static void bam_dmux_tx_wakeup_work(struct work_struct *work)
+{
+	struct bam_dmux *dmux = container_of(work, struct bam_dmux,
+					     tx_wakeup_work);
+	unsigned int dropped = 0;
+	int ret;
+
+	ret = bam_dmux_pm_get_sync(dmux);
+	if (!ret)
+		wait_event_timeout(dmux->pc_wait, READ_ONCE(dmux->tx_ready),
+				   BAM_DMUX_REMOTE_TIMEOUT);
+
+	spin_lock_bh(&dmux->tx_lock);
+	if (dmux->tx_ready)
+		bam_dmux_tx_flush(dmux);
+	else
+		dropped = bam_dmux_tx_drop_waiting(dmux);
+	spin_unlock_bh(&dmux->tx_lock);
+
+	if (dropped)
+		dev_err_ratelimited(dmux->dev,
+				    "Modem unavailable (%d), dropped %u TX frames\n",
+				    ret, dropped);
+	if (!ret)
+		bam_dmux_pm_put(dmux);
+}
+
+void bam_dmux_tx_init(struct bam_dmux *dmux)
+{
+	int i;
+
+	spin_lock_init(&dmux->tx_lock);
+	init_waitqueue_head(&dmux->tx_wait);
+	INIT_WORK(&dmux->tx_wakeup_work, bam_dmux_tx_wakeup_work);
+	for (i = 0; i < BAM_DMUX_TX_RING; i++)
+		dmux->tx_bufs[i].dmux = dmux;
+}
