@@ -109,6 +109,7 @@ struct bam_dmux_dev_stats {
 	atomic_long_t tx_prep_fail;
 	atomic_long_t tx_map_fail;
 	atomic_long_t tx_busy;
+	atomic_long_t tx_ring_full;
 	atomic_long_t modem_up;
 	atomic_long_t modem_down;
 	atomic_long_t ack_timeout;

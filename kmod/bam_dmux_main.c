@@ -73,6 +73,7 @@ static void bam_dmux_netdev_setup(struct net_device *dev)
 	SET_NETDEV_DEVTYPE(dev, &bam_dmux_wwan_type);
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->mtu = ETH_DATA_LEN;
+	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = BAM_DMUX_MAX_DATA_SIZE;
 	dev->needed_headroom = BAM_DMUX_HDR_SIZE;
 	dev->needed_tailroom = sizeof(u32);	/* padding to a word */

@@ -197,6 +197,7 @@ static int bam_dmux_stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "tx_prep_fail %ld\n", atomic_long_read(&d->tx_prep_fail));
 	seq_printf(s, "tx_map_fail %ld\n", atomic_long_read(&d->tx_map_fail));
 	seq_printf(s, "tx_busy %ld\n", atomic_long_read(&d->tx_busy));
+	seq_printf(s, "tx_ring_full %ld\n", atomic_long_read(&d->tx_ring_full));
 	seq_printf(s, "modem_up %ld\n", atomic_long_read(&d->modem_up));
 	seq_printf(s, "modem_down %ld\n", atomic_long_read(&d->modem_down));
 	seq_printf(s, "ack_timeout %ld\n", atomic_long_read(&d->ack_timeout));

@@ -35,6 +35,8 @@ static void bam_dmux_tx_stop_queues(struct bam_dmux *dmux)
 	struct net_device *netdev;
 	int ch;
 
+	if (!dmux->tx_stopped)
+		atomic_long_inc(&dmux->dstats.tx_ring_full);
 	dmux->tx_stopped = true;
 	rcu_read_lock();
 	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {

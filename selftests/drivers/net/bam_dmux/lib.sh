@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the BAM-DMUX selftests. POSIX sh: runs under busybox ash in the
+# VM and under any /bin/sh on a phone. Sourced by every test.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+BD_ROOT=${BD_ROOT:-/opt/bam-dmux}
+BD_BIN=${BD_BIN:-$BD_ROOT/bin}
+BD_BPF=${BD_BPF:-$BD_ROOT/bpf}
+SIM=/sys/kernel/debug/bam_dmux_sim
+DRV=/sys/bus/platform/drivers/bam-dmux
+DRV_DBG=/sys/kernel/debug/qcom_bam_dmux
+NS=mdm
+PATH=$BD_BIN:$PATH
+
+log() { echo "# $*"; }
+fail() { echo "# FAIL: $*"; exit $KSFT_FAIL; }
+skip() { echo "# SKIP: $*"; exit $KSFT_SKIP; }
+
+# wait_for SECONDS CMD...: run CMD until it succeeds, at most SECONDS long.
+wait_for() {
+	_wf_end=$(( $(date +%s) + $1 ))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$_wf_end" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# The BAM-DMUX platform device (the one the driver is bound to).
+bd_dev() {
+	for _d in "$DRV"/*; do
+		[ -L "$_d/driver" ] && { readlink -f "$_d"; return 0; }
+	done
+	return 1
+}
+
+has_sim() { [ -d "$SIM" ]; }
+require_sim() { has_sim || skip "needs the simulated modem"; }
+require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+
+# Netdev of channel $1: bound to bam-dmux, dev_port == channel.
+wwan_of() {
+	for _n in /sys/class/net/*; do
+		[ -e "$_n/device/driver" ] || continue
+		case $(readlink "$_n/device/driver") in
+		*/bam-dmux) ;;
+		*) continue ;;
+		esac
+		[ "$(cat "$_n/dev_port")" = "$1" ] && { basename "$_n"; return 0; }
+	done
+	return 1
+}
+
+wwan_count() {
+	_c=0
+	for _ch in 0 1 2 3 4 5 6 7; do
+		wwan_of "$_ch" >/dev/null && _c=$((_c + 1))
+	done
+	echo "$_c"
+}
+
+sim_set() { echo "$2" > "$SIM/$1"; }
+# sim_get FILE KEY: value of "KEY value" in a simulator file
+sim_get() { awk -v k="$2" '$1 == k { print $2; exit }' "$SIM/$1"; }
+sim_counter() { sim_get counters "$1"; }
+# Device-wide driver counters (debugfs)
+drv_stat() {
+	_dev=$(bd_dev) || return 1
+	awk -v k="$1" '$1 == k { print $2; exit }' "$DRV_DBG/$(basename "$_dev")/stats"
+}
+drv_state() {
+	_dev=$(bd_dev) || return 1
+	awk -v k="$1" '$1 == k { print $2; exit }' "$DRV_DBG/$(basename "$_dev")/state"
+}
+# ethtool -S counter of an interface
+eth_stat() {
+	ethtool -S "$1" | awk -F: -v k="$2" '{ gsub(/ /, "", $1); gsub(/ /, "", $2) } $1 == k { print $2; exit }'
+}
+if_stat() { cat "/sys/class/net/$1/statistics/$2"; }
+ns_if_stat() { ip netns exec "$NS" cat "/sys/class/net/$1/statistics/$2"; }
+
+# Counter comparisons that say what they saw
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected $3, got $2"
+	log "$1 = $2"
+}
+expect_ge() {
+	[ "$2" -ge "$3" ] 2>/dev/null || fail "$1: expected >= $3, got $2"
+	log "$1 = $2 (>= $3)"
+}
+
+bd_load_modules() {
+	if [ ! -d /sys/module/bam_dmux_sim ] && [ -f "$BD_ROOT/kmod/bam_dmux_sim.ko" ]; then
+		insmod "$BD_ROOT/kmod/bam_dmux_sim.ko" || return 1
+	fi
+	if [ ! -d /sys/module/qcom_bam_dmux ]; then
+		if [ -f "$BD_ROOT/kmod/qcom_bam_dmux.ko" ]; then
+			insmod "$BD_ROOT/kmod/qcom_bam_dmux.ko" || return 1
+		else
+			modprobe qcom_bam_dmux || return 1
+		fi
+	fi
+}
+
+bd_unload_modules() {
+	ip netns del "$NS" 2>/dev/null
+	[ -d /sys/module/qcom_bam_dmux ] && { rmmod qcom_bam_dmux || return 1; }
+	[ -d /sys/module/bam_dmux_sim ] && { rmmod bam_dmux_sim || return 1; }
+	return 0
+}
+
+all_channels_up() { [ "$(wwan_count)" = "${1:-8}" ]; }
+
+# Address both ends of channel $1: the host's wwan and, with the simulator,
+# the modem's mdm in netns $NS. 10.C.0.1 <-> 10.C.0.2, fd00:C::1 <-> fd00:C::2.
+bd_addr_channel() {
+	_w=$(wwan_of "$1") || return 1
+	sysctl -qw "net.ipv6.conf.$_w.disable_ipv6=0"
+	ip addr flush dev "$_w"
+	ip addr add "10.$1.0.1" peer "10.$1.0.2" dev "$_w"
+	ip -6 addr add "fd00:$1::1/64" dev "$_w" nodad
+	ip link set "$_w" up || return 1
+	has_sim || return 0
+	if ip link show "mdm$1" >/dev/null 2>&1; then
+		ip link set "mdm$1" netns "$NS" || return 1
+	fi
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.mdm$1.disable_ipv6=0"
+	ip -n "$NS" addr flush dev "mdm$1"
+	ip -n "$NS" addr add "10.$1.0.2" peer "10.$1.0.1" dev "mdm$1"
+	ip -n "$NS" -6 addr add "fd00:$1::2/64" dev "mdm$1" nodad
+	ip -n "$NS" link set "mdm$1" up
+}
+
+# Bring the product up: modules, eight channels, both ends addressed.
+bd_setup() {
+	require_root
+	bd_load_modules || fail "cannot load the modules"
+	wait_for 60 all_channels_up 8 || {
+		if has_sim; then
+			fail "expected 8 wwan channels, have $(wwan_count)"
+		fi
+		[ "$(wwan_count)" -gt 0 ] || skip "no BAM-DMUX channel (modem not up?)"
+	}
+	has_sim || return 0
+	ip netns add "$NS" 2>/dev/null
+	ip -n "$NS" link set lo up
+	for _ch in 0 1 2 3 4 5 6 7; do
+		bd_addr_channel "$_ch" || fail "cannot address channel $_ch"
+	done
+}
+
+# The modem has seen the host OPEN channel $1
+host_opened() { [ $(( $(sim_get state open_host) >> $1 & 1 )) = 1 ]; }
+
+# Runtime PM status of the BAM-DMUX device
+rpm_status() { cat "$(bd_dev)/power/runtime_status"; }
+
+# udp_exchange h2m|m2h CH COUNT SIZE: COUNT datagrams of SIZE bytes from one
+# end of channel CH to the other, counted and checked by the receiver.
+udp_exchange() {
+	_out=$(mktemp)
+	_port=$((9000 + $2))
+	if [ "$1" = h2m ]; then
+		ip netns exec "$NS" dmux_udp recv "$_port" "$3" 60000 > "$_out" &
+	else
+		dmux_udp recv "$_port" "$3" 60000 > "$_out" &
+	fi
+	_pid=$!
+	wait_for 10 grep -q listening "$_out" || fail "receiver did not start"
+	if [ "$1" = h2m ]; then
+		dmux_udp send "10.$2.0.2" "$_port" "$3" "$4" >/dev/null
+	else
+		ip netns exec "$NS" dmux_udp send "10.$2.0.1" "$_port" "$3" "$4" >/dev/null
+	fi || fail "sender failed"
+	wait "$_pid"
+	_rc=$?
+	log "$1 ch$2 ${3}x$4: $(tail -n 1 "$_out")"
+	rm -f "$_out"
+	return $_rc
+}
+
+# No IPv6 on channel $1 (both ends): nothing but the test's own traffic.
+quiet_channel() {
+	sysctl -qw "net.ipv6.conf.$(wwan_of "$1").disable_ipv6=1"
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.mdm$1.disable_ipv6=1"
+}
+
+loud_channel() { bd_addr_channel "$1"; }
+
+# ends_mark CH, then ends_agree CH: since the mark, what one end of the
+# channel sent the other received (both directions).
+ends_mark() {
+	_w=$(wwan_of "$1")
+	BD_ENDS="$(if_stat "$_w" tx_packets) $(ns_if_stat "mdm$1" rx_packets) $(if_stat "$_w" rx_packets) $(ns_if_stat "mdm$1" tx_packets)"
+}
+ends_agree() {
+	_w=$(wwan_of "$1")
+	set -- $BD_ENDS "$(if_stat "$_w" tx_packets)" "$(ns_if_stat "mdm$1" rx_packets)" \
+		"$(if_stat "$_w" rx_packets)" "$(ns_if_stat "mdm$1" tx_packets)"
+	[ $(($5 - $1)) = $(($6 - $2)) ] && [ $(($7 - $3)) = $(($8 - $4)) ]
+}
+
+# XDP: native attach of a test program (build/bpf/test), and detach
+xdp_attach() { ip link set dev "$1" xdpdrv obj "$BD_BPF/test/$2" sec xdp; }
+xdp_detach() {
+	ip link set dev "$1" xdpdrv off 2>/dev/null
+	ip link set dev "$1" xdpgeneric off 2>/dev/null
+	return 0
+}
+require_xdp_progs() { [ -f "$BD_BPF/test/xdp_pass.o" ] || skip "test XDP programs not installed"; }
+# UDP datagrams the host's stack took in (delivered or refused for no port)
+udp_in() { awk '/^Udp:/ { if (h) { print $2 + $3; exit } h = 1 }' /proc/net/snmp; }
+# netdev-genl queue stats of an interface (dmux_nl)
+qstat() { dmux_nl qstats "$1" | awk -v k="$2" '$1 == k { s += $2 } END { print s + 0 }'; }
+# eth_stat_delta IF KEY BEFORE: how much the counter grew
+eth_delta() { echo $(( $(eth_stat "$1" "$2") - $3 )); }
+eth_reached() { [ "$(eth_stat "$1" "$2")" -ge "$3" ]; }

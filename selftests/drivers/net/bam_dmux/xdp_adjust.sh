@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# bpf_xdp_adjust_head and bpf_xdp_adjust_tail on the RX ring: the headroom
+# and tailroom the driver reserves are there, and what the program writes
+# (grown payload, fixed lengths and checksums) reaches the socket intact.
+. "$(dirname "$0")/lib.sh"
+require_sim
+require_xdp_progs
+bd_setup
+
+ch=1
+w=$(wwan_of $ch)
+quiet_channel $ch
+a0=$(eth_stat "$w" xdp_aborted)
+
+for prog in xdp_head16.o xdp_head200.o xdp_tail_grow4.o xdp_tail_shrink4.o; do
+	xdp_attach "$w" $prog || fail "attach $prog"
+	for size in 16 1000 1460; do
+		udp_exchange m2h $ch 300 $size || fail "$prog, size $size"
+	done
+	log "$prog: datagrams intact"
+done
+xdp_detach "$w"
+expect_eq "xdp_aborted delta" "$(eth_delta "$w" xdp_aborted "$a0")" 0
+loud_channel $ch
+exit $KSFT_PASS
