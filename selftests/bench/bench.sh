@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The RX benchmark, run in the guest by `make bench`: the simulated modem's
+# generator sends COUNT UDP frames on channel 1 as fast as the host posts
+# buffers; each case is timed by the generator (elapsed_ns) and repeated
+# RUNS times. Prints one line per run: "case SIZE RUN pps", which the host's
+# scripts/bench-report turns into the table, the JSON and the chart.
+# Not a test: it never fails on a number.
+. /opt/bam-dmux/selftests/drivers/net/bam_dmux/lib.sh
+require_sim
+require_xdp_progs
+
+RUNS=${BENCH_RUNS:-3}
+COUNT=${BENCH_COUNT:-40000}
+SIZES=${BENCH_SIZES:-"64 1400"}
+CASES=${BENCH_CASES:-"ceiling stack_drop generic_drop native_drop native_pass no_prog xdp_tx redirect_veth mainline_no_prog"}
+ch=1
+VNS=bvns
+
+gen_done() { [ "$(sim_get gen state)" = done ]; }
+gen_run() {
+	sim_set gen "ch=$ch size=$1 count=$COUNT dport=9001 sport=9002"
+	wait_for 600 gen_done || fail "generator did not finish"
+	_sent=$(sim_get gen sent)
+	_ns=$(sim_get gen elapsed_ns)
+	[ "$_ns" -gt 0 ] || fail "generator reported no time"
+	echo $(( _sent * 1000000000 / _ns ))
+}
+
+setup_case() {
+	w=$(wwan_of $ch)
+	case $1 in
+	ceiling)
+		# the channel is down: the driver only validates and recycles
+		ip link set "$w" down ;;
+	stack_drop)
+		nft add table netdev bench
+		nft add chain netdev bench in "{ type filter hook ingress device $w priority 0; policy drop; }" ;;
+	generic_drop)
+		ip link set dev "$w" xdpgeneric obj "$BD_BPF/test/xdp_drop.o" sec xdp ;;
+	native_drop)
+		xdp_attach "$w" xdp_drop.o ;;
+	native_pass|no_prog|mainline_no_prog)
+		[ "$1" = native_pass ] && xdp_attach "$w" xdp_pass.o
+		dmux_udp recv 9001 1000000000 3600000 >/dev/null &
+		SINK=$! ;;
+	xdp_tx)
+		xdp_attach "$w" xdp_tx.o ;;
+	redirect_veth)
+		ip netns add $VNS
+		ip link add bA type veth peer name bB
+		ip link set bB netns $VNS
+		ip link set bA up
+		ip -n $VNS link set bB up
+		ip netns exec $VNS ethtool -K bB gro on >/dev/null
+		xdp_attach "$w" xdp_fwd.o
+		_i=$(cat /sys/class/net/bA/ifindex)
+		bpftool map update name bd_fwd_cfg key 0 0 0 0 value \
+			1 0 0 0 $((_i & 255)) $((_i >> 8 & 255)) 0 0 0 0 0 0 \
+			0xff 0xff 0xff 0xff 0xff 0xff 0 0 ;;
+	esac
+}
+
+teardown_case() {
+	w=$(wwan_of $ch)
+	case $1 in
+	ceiling) ip link set "$w" up; bd_addr_channel $ch ;;
+	stack_drop) nft delete table netdev bench ;;
+	native_pass|no_prog|mainline_no_prog) kill "$SINK"; wait "$SINK" 2>/dev/null ;;
+	redirect_veth) ip link del bA; ip netns del $VNS ;;
+	esac
+	xdp_detach "$w"
+}
+
+use_mainline() {
+	[ -f /opt/bam-dmux/mainline/qcom_bam_dmux.ko ] || return 1
+	rmmod qcom_bam_dmux && insmod /opt/bam-dmux/mainline/qcom_bam_dmux.ko || return 1
+	ip netns del "$NS" 2>/dev/null
+	bd_setup
+}
+
+modprobe nf_tables 2>/dev/null
+modprobe veth 2>/dev/null
+bd_setup
+quiet_channel $ch
+for c in $CASES; do
+	if [ "$c" = mainline_no_prog ]; then
+		use_mainline || { log "mainline driver not available"; continue; }
+		quiet_channel $ch
+	fi
+	setup_case "$c" || { log "case $c: setup failed"; continue; }
+	for size in $SIZES; do
+		r=1
+		while [ $r -le "$RUNS" ]; do
+			echo "BENCH $c $size $r $(gen_run "$size") $(sim_get gen refused)"
+			r=$((r + 1))
+		done
+	done
+	teardown_case "$c"
+done
+exit 0
