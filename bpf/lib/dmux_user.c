@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Map access, names and rule text for dmux.bpf.c (see dmux_user.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "dmux_user.h"
+
+static const char *const verdict_names[DMUX_V_MAX] = {
+	"pass", "drop", "redirect", "xsk", "cpu", "redirect_err",
+};
+static const char *const ipver_names[DMUX_IP_MAX] = { "ipv4", "ipv6", "other" };
+static const char *const l4_names[DMUX_L4_MAX] = {
+	"tcp", "udp", "icmp", "icmpv6", "fragment", "other", "none",
+};
+static const char *const mal_names[DMUX_MAL_MAX] = {
+	"qmap_trunc", "qmap_len", "qmap_mux", "ip_trunc", "ip_version",
+	"ip4_hdr", "ip6_len", "ip6_ext", "l4_trunc",
+};
+
+#define NAME(tab, v) ((v) < sizeof(tab) / sizeof(tab[0]) ? tab[v] : "?")
+const char *dmux_verdict_name(unsigned int v) { return NAME(verdict_names, v); }
+const char *dmux_ipver_name(unsigned int v) { return NAME(ipver_names, v); }
+const char *dmux_l4_name(unsigned int v) { return NAME(l4_names, v); }
+const char *dmux_malformed_name(unsigned int v) { return NAME(mal_names, v); }
+
+static int lookup_name(const char *const *tab, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(tab[i], s))
+			return i;
+	return -1;
+}
+
+int dmux_verdict_parse(const char *s)
+{
+	if (!strcmp(s, "allow"))
+		return DMUX_V_PASS;
+	if (!strcmp(s, "deny"))
+		return DMUX_V_DROP;
+	return lookup_name(verdict_names, DMUX_V_REDIRECT_ERR, s);
+}
+
+int dmux_malformed_parse(const char *s)
+{
+	return lookup_name(mal_names, DMUX_MAL_MAX, s);
+}
+
+static const struct { const char *name; size_t off; } map_fields[] = {
+	{ DMUX_MAP_IFCFG, offsetof(struct dmux_fds, ifcfg) },
+	{ DMUX_MAP_CONFIG, offsetof(struct dmux_fds, config) },
+	{ DMUX_MAP_STATS, offsetof(struct dmux_fds, stats) },
+	{ DMUX_MAP_MUX_STATS, offsetof(struct dmux_fds, mux_stats) },
+	{ DMUX_MAP_RULES, offsetof(struct dmux_fds, rules) },
+	{ DMUX_MAP_RULE_HITS, offsetof(struct dmux_fds, hits) },
+	{ DMUX_MAP_WILD, offsetof(struct dmux_fds, wild) },
+	{ DMUX_MAP_LPM_SRC4, offsetof(struct dmux_fds, lpm[DMUX_SRC4]) },
+	{ DMUX_MAP_LPM_DST4, offsetof(struct dmux_fds, lpm[DMUX_DST4]) },
+	{ DMUX_MAP_LPM_SRC6, offsetof(struct dmux_fds, lpm[DMUX_SRC6]) },
+	{ DMUX_MAP_LPM_DST6, offsetof(struct dmux_fds, lpm[DMUX_DST6]) },
+	{ DMUX_MAP_XSKMAP, offsetof(struct dmux_fds, xskmap) },
+	{ DMUX_MAP_CPUMAP, offsetof(struct dmux_fds, cpumap) },
+};
+#define NFIELDS (sizeof(map_fields) / sizeof(map_fields[0]))
+#define FD(f, i) (*(int *)((char *)(f) + map_fields[i].off))
+
+static void fds_reset(struct dmux_fds *f)
+{
+	for (size_t i = 0; i < NFIELDS; i++)
+		FD(f, i) = -1;
+	f->owned = 0;
+}
+
+int dmux_fds_from_pins(struct dmux_fds *f, const char *dir)
+{
+	char path[512];
+
+	fds_reset(f);
+	f->owned = 1;
+	for (size_t i = 0; i < NFIELDS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, map_fields[i].name);
+		FD(f, i) = bpf_obj_get(path);
+		if (FD(f, i) < 0) {
+			int err = -errno;
+
+			dmux_fds_close(f);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int dmux_fds_from_obj(struct dmux_fds *f, struct bpf_object *obj)
+{
+	fds_reset(f);
+	for (size_t i = 0; i < NFIELDS; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, map_fields[i].name);
+
+		if (!m || bpf_map__fd(m) < 0)
+			return -ENOENT;
+		FD(f, i) = bpf_map__fd(m);
+	}
+	return 0;
+}
+
+void dmux_fds_close(struct dmux_fds *f)
+{
+	if (f->owned)
+		for (size_t i = 0; i < NFIELDS; i++)
+			if (FD(f, i) >= 0)
+				close(FD(f, i));
+	fds_reset(f);
+}
+
+int dmux_ncpus(void)
+{
+	static int n;
+
+	if (!n)
+		n = libbpf_num_possible_cpus();
+	return n;
+}
+
+int dmux_percpu_sum(int fd, __u32 key, void *out, size_t size)
+{
+	int ncpu = dmux_ncpus();
+	size_t stride = (size + 7) & ~(size_t)7, words = size / 8;
+	__u64 *buf, *sum = out;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	buf = calloc(ncpu, stride);
+	if (!buf)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, buf)) {
+		int err = -errno;
+
+		free(buf);
+		return err;
+	}
+	memset(out, 0, size);
+	for (int c = 0; c < ncpu; c++)
+		for (size_t w = 0; w < words; w++)
+			sum[w] += buf[c * (stride / 8) + w];
+	free(buf);
+	return 0;
+}
+
+int dmux_ifcfg_get(const struct dmux_fds *f, __u32 ifindex, struct dmux_ifcfg *c)
+{
+	if (ifindex >= DMUX_IFCFG_MAX)
+		return -ERANGE;
+	if (bpf_map_lookup_elem(f->ifcfg, &ifindex, c))
+		return -errno;
+	return (c->flags & DMUX_IF_VALID) ? 0 : -ENOENT;
+}
+
+int dmux_ifcfg_set(const struct dmux_fds *f, __u32 ifindex, const struct dmux_ifcfg *c)
+{
+	struct dmux_ifcfg v = *c;
+
+	if (ifindex >= DMUX_IFCFG_MAX)
+		return -ERANGE;
+	v.flags |= DMUX_IF_VALID;
+	return bpf_map_update_elem(f->ifcfg, &ifindex, &v, BPF_ANY) ? -errno : 0;
+}
+
+int dmux_ifcfg_clear(const struct dmux_fds *f, __u32 ifindex)
+{
+	struct dmux_ifcfg v = { 0 };
+
+	if (ifindex >= DMUX_IFCFG_MAX)
+		return -ERANGE;
+	return bpf_map_update_elem(f->ifcfg, &ifindex, &v, BPF_ANY) ? -errno : 0;
+}
+
+int dmux_config_get(const struct dmux_fds *f, struct dmux_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(f->config, &zero, c) ? -errno : 0;
+}
+
+int dmux_config_set(const struct dmux_fds *f, const struct dmux_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(f->config, &zero, c, BPF_ANY) ? -errno : 0;
+}
+
+int dmux_rule_put(const struct dmux_fds *f, __u32 id, const struct dmux_rule *r)
+{
+	struct dmux_rule v = *r;
+
+	if (id >= DMUX_MAX_RULES)
+		return -ERANGE;
+	v.flags |= DMUX_RF_VALID;
+	return bpf_map_update_elem(f->rules, &id, &v, BPF_ANY) ? -errno : 0;
+}
+
+int dmux_rule_clear(const struct dmux_fds *f, __u32 id)
+{
+	struct dmux_rule v = { 0 };
+	int ncpu = dmux_ncpus();
+	__u64 *zero = calloc(ncpu, sizeof(__u64));
+	int err = 0;
+
+	if (id >= DMUX_MAX_RULES || !zero) {
+		free(zero);
+		return id >= DMUX_MAX_RULES ? -ERANGE : -ENOMEM;
+	}
+	if (bpf_map_update_elem(f->rules, &id, &v, BPF_ANY) ||
+	    bpf_map_update_elem(f->hits, &id, zero, BPF_ANY))
+		err = -errno;
+	free(zero);
+	return err;
+}
+
+static int rules_append(__u32 **ids, struct dmux_rule **rules, int *n, int *cap,
+			__u32 id, const struct dmux_rule *r)
+{
+	if (!(r->flags & DMUX_RF_VALID))
+		return 0;
+	if (*n == *cap) {
+		int c = *cap ? *cap * 2 : 256;
+		void *a = realloc(*ids, c * sizeof(**ids));
+
+		if (!a)
+			return -ENOMEM;
+		*ids = a;
+		a = realloc(*rules, c * sizeof(**rules));
+		if (!a)
+			return -ENOMEM;
+		*rules = a;
+		*cap = c;
+	}
+	(*ids)[*n] = id;
+	(*rules)[(*n)++] = *r;
+	return 0;
+}
+
+int dmux_rules_read(const struct dmux_fds *f, __u32 **ids, struct dmux_rule **rules)
+{
+	const __u32 chunk = 8192;
+	struct dmux_rule *buf = calloc(chunk, sizeof(*buf));
+	__u32 *keys = calloc(chunk, sizeof(*keys)), in = 0, out = 0;
+	int n = 0, cap = 0, err = 0, first = 1;
+
+	*ids = NULL;
+	*rules = NULL;
+	if (!buf || !keys) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		__u32 cnt = chunk;
+		int rc = bpf_map_lookup_batch(f->rules, first ? NULL : &in, &out,
+					      keys, buf, &cnt, &o);
+		int done = rc && errno == ENOENT;
+
+		if (rc && !done) {
+			if (!first) {
+				err = -errno;
+				goto out;
+			}
+			/* no batch operations: one by one */
+			for (__u32 k = 0; k < DMUX_MAX_RULES && !err; k++)
+				if (!bpf_map_lookup_elem(f->rules, &k, buf))
+					err = rules_append(ids, rules, &n, &cap, k, buf);
+			goto out;
+		}
+		for (__u32 i = 0; i < cnt && !err; i++)
+			err = rules_append(ids, rules, &n, &cap, keys[i], &buf[i]);
+		if (done || err)
+			break;
+		in = out;
+		first = 0;
+	}
+out:
+	free(buf);
+	free(keys);
+	if (err) {
+		free(*ids);
+		free(*rules);
+		*ids = NULL;
+		*rules = NULL;
+		return err;
+	}
+	return n;
+}
+
+/* ---- rule text ---- */
+
+static int parse_range(const char *s, __u16 *lo, __u16 *hi)
+{
+	char *e;
+	unsigned long a = strtoul(s, &e, 10), b = a;
+
+	if (e == s)
+		return -1;
+	if (*e == '-' || *e == ':') {
+		const char *t = e + 1;
+
+		b = strtoul(t, &e, 10);
+		if (e == t)
+			return -1;
+	}
+	if (*e || a > 65535 || b > 65535 || a > b)
+		return -1;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+static int parse_prefix(const char *s, __u8 *addr, __u8 *len, __u8 *family)
+{
+	char buf[64], *slash;
+	int fam, max;
+	long l;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = 0;
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, buf, addr) == 1)
+		fam = 4, max = 32;
+	else if (inet_pton(AF_INET6, buf, addr) == 1)
+		fam = 6, max = 128;
+	else
+		return -1;
+	l = max;
+	if (slash) {
+		char *e;
+
+		l = strtol(slash, &e, 10);
+		if (e == slash || *e || l < 0 || l > max)
+			return -1;
+	}
+	if (*family && *family != fam)
+		return -1;
+	*family = fam;
+	*len = l;
+	for (int i = 0; i < 16; i++) {	/* mask host bits */
+		int bits = (int)l - 8 * i;
+
+		if (bits <= 0)
+			addr[i] = 0;
+		else if (bits < 8)
+			addr[i] &= (__u8)(0xff << (8 - bits));
+	}
+	return 0;
+}
+
+static int parse_proto(const char *s)
+{
+	static const struct { const char *n; int v; } p[] = {
+		{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP }, { "icmp", IPPROTO_ICMP },
+		{ "icmpv6", IPPROTO_ICMPV6 }, { "sctp", IPPROTO_SCTP },
+		{ "gre", IPPROTO_GRE }, { "esp", IPPROTO_ESP },
+	};
+	char *e;
+	long v;
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		if (!strcmp(s, p[i].n))
+			return p[i].v;
+	v = strtol(s, &e, 10);
+	return (e == s || *e || v < 0 || v > 255) ? -1 : (int)v;
+}
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+
+int dmux_rule_parse(int argc, char **argv, struct dmux_rule *r, char *err, size_t errlen)
+{
+	int i, have_verdict = 0;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < argc; i++) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		char *e;
+		int x;
+
+		if (!strcmp(k, "pass") || !strcmp(k, "drop")) {
+			r->verdict = k[0] == 'p' ? DMUX_V_PASS : DMUX_V_DROP;
+			have_verdict = 1;
+			continue;
+		}
+		if (!v)
+			FAIL("'%s' needs a value", k);
+		i++;
+		if (!strcmp(k, "src") || !strcmp(k, "dst")) {
+			int s = k[0] == 's';
+
+			if (parse_prefix(v, s ? r->src : r->dst, s ? &r->src_len : &r->dst_len,
+					 &r->family))
+				FAIL("bad %s prefix '%s' (or mixed IPv4/IPv6)", k, v);
+			r->flags |= s ? DMUX_RF_SRC : DMUX_RF_DST;
+		} else if (!strcmp(k, "proto")) {
+			if ((x = parse_proto(v)) < 0)
+				FAIL("bad protocol '%s'", v);
+			r->proto = x;
+			r->flags |= DMUX_RF_PROTO;
+		} else if (!strcmp(k, "sport") || !strcmp(k, "dport")) {
+			int s = k[0] == 's';
+
+			if (parse_range(v, s ? &r->sport_lo : &r->dport_lo,
+					s ? &r->sport_hi : &r->dport_hi))
+				FAIL("bad port range '%s'", v);
+			r->flags |= s ? DMUX_RF_SPORT : DMUX_RF_DPORT;
+		} else if (!strcmp(k, "mux")) {
+			unsigned long m = strtoul(v, &e, 0);
+
+			if (e == v || *e || m > 255)
+				FAIL("bad mux id '%s'", v);
+			r->mux_id = m;
+			r->flags |= DMUX_RF_MUX;
+		} else if (!strcmp(k, "family")) {
+			if (strcmp(v, "4") && strcmp(v, "6"))
+				FAIL("family is 4 or 6");
+			if (r->family && r->family != v[0] - '0')
+				FAIL("family %s contradicts a prefix", v);
+			r->family = v[0] - '0';
+		} else if (!strcmp(k, "redirect") || !strcmp(k, "xsk") || !strcmp(k, "cpu")) {
+			unsigned long t;
+
+			if (k[0] == 'x' && !strcmp(v, "rxq")) {
+				t = 0xffffffffUL;
+			} else if (k[0] == 'r') {
+				t = if_nametoindex(v);
+				if (!t) {
+					t = strtoul(v, &e, 0);
+					if (e == v || *e || !t || t > 0x7fffffff)
+						FAIL("no such interface '%s'", v);
+				}
+			} else {
+				t = strtoul(v, &e, 0);
+				if (e == v || *e || t >= 64)
+					FAIL("bad %s target '%s' (0..63)", k, v);
+			}
+			r->verdict = k[0] == 'r' ? DMUX_V_REDIRECT :
+				     k[0] == 'x' ? DMUX_V_XSK : DMUX_V_CPU;
+			r->target = t;
+			have_verdict = 1;
+		} else {
+			FAIL("unknown rule word '%s'", k);
+		}
+	}
+	if (!have_verdict)
+		FAIL("rule needs a verdict: pass, drop, redirect SLOT, xsk Q|rxq, cpu N");
+	if ((r->flags & (DMUX_RF_SPORT | DMUX_RF_DPORT)) && !(r->flags & DMUX_RF_PROTO))
+		FAIL("port ranges need 'proto tcp|udp|sctp'");
+	r->flags |= DMUX_RF_VALID;
+	return 0;
+}
+
+void dmux_rule_format(const struct dmux_rule *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	int af = r->family == 6 ? AF_INET6 : AF_INET;
+	size_t o = 0;
+
+#define PUT(...) do { if (o < len) o += snprintf(buf + o, len - o, __VA_ARGS__); } while (0)
+	buf[0] = 0;
+	if (r->family && !(r->flags & (DMUX_RF_SRC | DMUX_RF_DST)))
+		PUT("family %u ", r->family);
+	if (r->flags & DMUX_RF_SRC)
+		PUT("src %s/%u ", inet_ntop(af, r->src, a, sizeof(a)), r->src_len);
+	if (r->flags & DMUX_RF_DST)
+		PUT("dst %s/%u ", inet_ntop(af, r->dst, a, sizeof(a)), r->dst_len);
+	if (r->flags & DMUX_RF_PROTO)
+		PUT("proto %u ", r->proto);
+	if (r->flags & DMUX_RF_SPORT)
+		PUT("sport %u-%u ", r->sport_lo, r->sport_hi);
+	if (r->flags & DMUX_RF_DPORT)
+		PUT("dport %u-%u ", r->dport_lo, r->dport_hi);
+	if (r->flags & DMUX_RF_MUX)
+		PUT("mux %u ", r->mux_id);
+	switch (r->verdict) {
+	case DMUX_V_REDIRECT:
+		if (if_indextoname(r->target, a))
+			PUT("redirect %s", a);
+		else
+			PUT("redirect %u", r->target);
+		break;
+	case DMUX_V_CPU:
+		PUT("%s %u", dmux_verdict_name(r->verdict), r->target);
+		break;
+	case DMUX_V_XSK:
+		if (r->target == 0xffffffffU)
+			PUT("xsk rxq");
+		else
+			PUT("xsk %u", r->target);
+		break;
+	default:
+		PUT("%s", dmux_verdict_name(r->verdict));
+	}
+#undef PUT
+}

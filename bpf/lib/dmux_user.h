@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * User-space access to the dmux.bpf.c maps, shared by tools/dmux-stat, the
+ * BPF unit tests and the benchmark: open the maps (pinned or from a loaded
+ * object), sum per-CPU counters, store rules and compile the LPM lists.
+ */
+#ifndef DMUX_USER_H
+#define DMUX_USER_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "../dmux_maps.h"
+
+struct bpf_object;
+
+enum dmux_lpm_side { DMUX_SRC4, DMUX_DST4, DMUX_SRC6, DMUX_DST6, DMUX_SIDES };
+
+struct dmux_fds {
+	int ifcfg, config, stats, mux_stats, rules, hits, wild;
+	int lpm[DMUX_SIDES];
+	int xskmap, cpumap;
+	int owned;		/* opened from pins: close on dmux_fds_close */
+};
+
+/* -errno; -ENOENT when the pins are absent. */
+int dmux_fds_from_pins(struct dmux_fds *f, const char *dir);
+int dmux_fds_from_obj(struct dmux_fds *f, struct bpf_object *obj);
+void dmux_fds_close(struct dmux_fds *f);
+
+int dmux_ncpus(void);
+/* Sum a per-CPU value made of __u64s (size multiple of 8) over all CPUs. */
+int dmux_percpu_sum(int fd, __u32 key, void *out, size_t size);
+
+/* dmux_ifcfg entry of @ifindex: 0, or -ENOENT when unconfigured. */
+int dmux_ifcfg_get(const struct dmux_fds *f, __u32 ifindex, struct dmux_ifcfg *c);
+int dmux_ifcfg_set(const struct dmux_fds *f, __u32 ifindex, const struct dmux_ifcfg *c);
+int dmux_ifcfg_clear(const struct dmux_fds *f, __u32 ifindex);
+
+int dmux_config_get(const struct dmux_fds *f, struct dmux_config *c);
+int dmux_config_set(const struct dmux_fds *f, const struct dmux_config *c);
+
+/* Store rule @id (flags |= VALID) or clear it; then call dmux_rules_compile. */
+int dmux_rule_put(const struct dmux_fds *f, __u32 id, const struct dmux_rule *r);
+int dmux_rule_clear(const struct dmux_fds *f, __u32 id);
+/* Read all valid rules: *out malloc'd array of ids and rules. Returns count. */
+int dmux_rules_read(const struct dmux_fds *f, __u32 **ids, struct dmux_rule **rules);
+/*
+ * Rebuild the LPM tries, the wildcard list and the counts in dmux_config
+ * from dmux_rules. -E2BIG (and *bad = rule id) when a prefix is covered by
+ * more than DMUX_LIST_MAX rules or there are more wildcard rules than that.
+ */
+int dmux_rules_compile(const struct dmux_fds *f, __u32 *bad);
+/* Same, from rules already in memory (ids ascending). */
+int dmux_rules_compile_mem(const struct dmux_fds *f, const __u32 *ids,
+			   const struct dmux_rule *rules, int n, __u32 *bad);
+
+/*
+ * Parse "src PFX dst PFX proto P sport A[-B] dport A[-B] mux N" (any subset,
+ * any order) followed by the verdict "pass|drop|redirect IFACE|xsk Q|rxq|cpu N"
+ * (IFACE: a name or an ifindex).
+ * Returns 0 or -EINVAL with a message in err.
+ */
+int dmux_rule_parse(int argc, char **argv, struct dmux_rule *r, char *err, size_t errlen);
+/* Inverse of dmux_rule_parse, for listings. */
+void dmux_rule_format(const struct dmux_rule *r, char *buf, size_t len);
+
+const char *dmux_verdict_name(unsigned int v);
+const char *dmux_ipver_name(unsigned int v);
+const char *dmux_l4_name(unsigned int v);
+const char *dmux_malformed_name(unsigned int v);
+int dmux_verdict_parse(const char *s);	/* -1 if unknown */
+int dmux_malformed_parse(const char *s);
+
+#endif /* DMUX_USER_H */

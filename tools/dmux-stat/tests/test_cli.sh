@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# dmux-stat CLI tests on the host kernel: tun devices (IFF_TUN, Raw-IP,
+# generic XDP) in a private network and mount namespace with its own BPF
+# filesystem, real packets written to the tun, `dmux-stat -j` checked field
+# by field, watch mode under tmux, Prometheus output through a parser.
+# Needs root. Prints TAP. Environment: O (dmux-stat dir), BPF_O (objects).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+O=${O:-$ROOT/build/dmux-stat}
+BPF_O=${BPF_O:-$ROOT/build/bpf}
+D=$O/dmux-stat
+PY=${PYTHON:-python3}
+
+if [ -z "${DMUX_CLI_INNER:-}" ]; then
+	echo "TAP version 13"
+	skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
+	[ -x "$D" ] || skip_all "no $D (make first)"
+	command -v unshare >/dev/null || skip_all "no unshare"
+	command -v "$PY" >/dev/null || skip_all "no python3"
+	exec env DMUX_CLI_INNER=1 unshare --mount --net bash "$0" "$@"
+fi
+
+mount --make-rprivate /
+mount -t sysfs sysfs /sys
+mount -t bpf bpf /sys/fs/bpf
+ip link set lo up
+TMP=$(mktemp -d)
+TMUX_SOCK=dmuxtest$$
+cleanup() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"
+	shift; for l in "$@"; do echo "# $l"; done
+}
+# check NAME CMD...: one TAP line for a command's success
+check() { local name=$1; shift; if "$@" >"$TMP/out" 2>&1; then ok "$name"; else not_ok "$name" "$(head -5 "$TMP/out")"; fi; }
+# rc_is WANT CMD...: the command's exit status is WANT
+rc_is() { local want=$1; shift; "$@" >"$TMP/rc.out" 2>&1; local rc=$?; [ "$rc" = "$want" ] || { echo "exit $rc, want $want: $(head -3 "$TMP/rc.out")"; return 1; }; }
+send() { "$PY" "$HERE/tun_send.py" "$@"; }
+jget() { "$D" -j -i "$1" | "$PY" "$HERE/jget.py" "$2"; }
+# wait_eq IFACE EXPR VALUE: poll (bounded, 5 s) until the JSON expression equals VALUE
+wait_eq() {
+	local i v
+	for i in $(seq 100); do
+		v=$(jget "$1" "$2" 2>/dev/null)
+		[ "$v" = "$3" ] && return 0
+		sleep 0.05
+	done
+	echo "$2 = '$v', want '$3'"
+	return 1
+}
+# expect_eq IFACE 'EXPR=VALUE'...: every field equals its value (after wait_eq on the first)
+expect_all() {
+	local ifc=$1 e bad=0; shift
+	"$D" -j -i "$ifc" >"$TMP/snap.json" || return 1
+	for e in "$@"; do
+		local v
+		v=$("$PY" "$HERE/jget.py" "${e%=*}" <"$TMP/snap.json")
+		[ "$v" = "${e##*=}" ] || { echo "$ifc ${e%=*} = $v, want ${e##*=}"; bad=1; }
+	done
+	return $bad
+}
+
+ip tuntap add dev wwan3 mode tun && ip link set wwan3 up
+ip tuntap add dev tunx mode tun && ip link set tunx up
+
+# --- errors a user can act on ---
+check "--help documents the exit codes" bash -c "'$D' --help | grep -q '8 dmux maps not pinned'"
+man_ok=1
+for c in 0 1 2 3 4 5 6 7 8; do grep -q "^\.IP $c\$" "$HERE/../dmux-stat.8" || man_ok=""; done
+if [ -n "$man_ok" ]; then ok "man page documents exit codes 0-8"; else not_ok "man page documents exit codes 0-8"; fi
+check "no such interface: exit 4 (show and attach)" bash -c \
+	"$(declare -f rc_is); TMP=$TMP; rc_is 4 '$D' -i nosuch0 && rc_is 4 '$D' attach nosuch0"
+check "rule list before any attach: exit 8 (maps not pinned)" rc_is 8 "$D" rule list
+check "no BPF filesystem: exit 5" unshare --mount bash -c \
+	"umount /sys/fs/bpf; '$D' rule list; [ \$? = 5 ]"
+check "no privilege: exit 3 naming CAP_BPF" bash -c \
+	"mkdir -p /sys/fs/bpf/tc/globals; setpriv --reuid=65534 --regid=65534 --clear-groups \
+	 --inh-caps=-all --bounding-set=-all '$D' rule list 2>$TMP/priv; rc=\$?; \
+	 [ \$rc = 3 ] && grep -q CAP_BPF $TMP/priv"
+check "usage error: exit 2" rc_is 2 "$D" frobnicate
+
+# --- attach and counters ---
+check "attach wwan3 --mode generic" rc_is 0 "$D" attach wwan3 --mode generic
+check "ip link shows xdpgeneric on wwan3" bash -c "ip link show wwan3 | grep -q xdpgeneric"
+"$D" status -j -i wwan3 >"$TMP/st.json"
+if [ "$("$PY" -c 'import json,sys; i=json.load(sys.stdin)["interfaces"][0]; print(i["owner"], i["channel"], i["xdp_mode"])' <"$TMP/st.json")" = "dmux-stat 3 generic" ]; then
+	ok "status -j: owner dmux-stat, channel 3, generic"
+else
+	not_ok "status -j: owner dmux-stat, channel 3, generic" "$(cat "$TMP/st.json")"
+fi
+
+sent=$(send wwan3 udp4:10 udp6:5 tcp4:3 icmp4:2 frag4:1)
+bytes=$("$PY" -c "import json; print(json.loads('$sent')['bytes'])")
+if wait_eq wwan3 'C("wwan3","total","packets")' 21 >"$TMP/w" &&
+   expect_all wwan3 \
+	"C('wwan3','total','bytes')=$bytes" \
+	"C('wwan3','verdict','pass','packets')=21" \
+	"C('wwan3','verdict','pass','bytes')=$bytes" \
+	"C('wwan3','verdict','drop','packets')=0" \
+	"C('wwan3','ipver','ipv4','packets')=16" \
+	"C('wwan3','ipver','ipv6','packets')=5" \
+	"C('wwan3','l4','udp','packets')=15" \
+	"C('wwan3','l4','tcp','packets')=3" \
+	"C('wwan3','l4','icmp','packets')=2" \
+	"C('wwan3','l4','fragment','packets')=1" \
+	"sum(v['packets'] for v in C('wwan3','malformed').values())=0" \
+	"I('wwan3')['channel']=3" "I('wwan3')['xdp']['mode']=generic" \
+	"I('wwan3')['xdp']['prog_name']=dmux_xdp" "I('wwan3')['xdp']['owned']=True" \
+	>"$TMP/e"; then
+	ok "21 real packets: -j counters equal what was sent (verdict, version, l4, bytes)"
+else
+	not_ok "21 real packets: -j counters equal what was sent" "$(cat "$TMP/w" "$TMP/e")"
+fi
+
+send wwan3 short:2 >/dev/null
+if wait_eq wwan3 'C("wwan3","malformed","ip_trunc","packets")' 2 >"$TMP/w" &&
+   expect_all wwan3 "C('wwan3','verdict','drop','packets')=2" "C('wwan3','total','packets')=23" >"$TMP/e"; then
+	ok "4-byte frames: malformed ip_trunc, dropped"
+else
+	not_ok "4-byte frames: malformed ip_trunc, dropped" "$(cat "$TMP/w" "$TMP/e")"
+fi
+
+check "table: wwan3 row with mode, program and humanised counts" bash -c \
+	"'$D' | grep -E '^wwan3 +3 .* generic +dmux_xdp +off +allow +23 '"
+check "json -p is valid JSON equal to -j" bash -c \
+	"'$D' -p -i wwan3 | '$PY' -c 'import json,sys; json.load(sys.stdin)' && \
+	 [ \"\$('$D' -p -i wwan3 | '$PY' -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[\"interfaces\"][0][\"counters\"]))')\" = \
+	   \"\$('$D' -j -i wwan3 | '$PY' -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[\"interfaces\"][0][\"counters\"]))')\" ]"
+
+# --- rules ---
+check "rule add src prefix + proto" rc_is 0 "$D" rule add src 10.9.0.0/16 proto udp drop
+check "rule add ipv6 dst prefix + port range" rc_is 0 "$D" rule add dst 2001:db8:5::/48 proto udp dport 5000-5010 drop
+check "rule add rejects a bad prefix (exit 2)" rc_is 2 "$D" rule add src 10.0.0.0/33 drop
+send wwan3 udp4:4:src=10.9.1.1 udp4:2:src=10.8.1.1 udp6:3:dst=2001:db8:5::9,dport=5005 udp6:1:dst=2001:db8:5::9,dport=5011 >/dev/null
+if wait_eq wwan3 'C("wwan3","total","packets")' 33 >"$TMP/w" &&
+   expect_all wwan3 "C('wwan3','verdict','drop','packets')=9" "C('wwan3','rule_match','packets')=7" >"$TMP/e"; then
+	ok "rules drop the matching packets only"
+else
+	not_ok "rules drop the matching packets only" "$(cat "$TMP/w" "$TMP/e")"
+fi
+"$D" rule list -j >"$TMP/rules.json"
+if [ "$("$PY" -c 'import json,sys; print([(r["id"], r["hits"]) for r in json.load(sys.stdin)])' <"$TMP/rules.json")" = "[(0, 4), (1, 3)]" ]; then
+	ok "rule list -j: hit counts per rule"
+else
+	not_ok "rule list -j: hit counts per rule" "$(cat "$TMP/rules.json")"
+fi
+check "rule list (table) shows the rule text" bash -c "'$D' rule list | grep -q 'src 10.9.0.0/16 proto 17 drop'"
+check "rule add redirect IFACE / cpu N / xsk rxq, listed by name" bash -c \
+	"'$D' rule add mux 3 redirect tunx >/dev/null && '$D' rule add proto tcp cpu 1 >/dev/null && \
+	 '$D' rule add proto tcp dport 22 xsk rxq >/dev/null && out=\$('$D' rule list) && \
+	 echo \"\$out\" | grep -q 'mux 3 redirect tunx' && echo \"\$out\" | grep -q 'proto 6 cpu 1' && \
+	 echo \"\$out\" | grep -q 'dport 22-22 xsk rxq'"
+check "rule del all empties the list" bash -c "'$D' rule del all >/dev/null && [ \"\$('$D' rule list -j)\" = '[]' ]"
+
+# --- policy and QMAP ---
+check "config --policy deny" rc_is 0 "$D" config wwan3 --policy deny
+send wwan3 udp4:3 >/dev/null
+if wait_eq wwan3 'C("wwan3","verdict","drop","packets")' 12 >"$TMP/w"; then
+	ok "default deny drops unmatched packets"
+else
+	not_ok "default deny drops unmatched packets" "$(cat "$TMP/w")"
+fi
+"$D" config wwan3 --policy allow --qmap v5 >/dev/null
+send wwan3 qmap5:4:mux=7 >/dev/null
+if wait_eq wwan3 'I("wwan3")["mux"][0]["verdict"]["pass"]["packets"]' 4 >"$TMP/w" &&
+   expect_all wwan3 "I('wwan3')['mux'][0]['mux_id']=7" "I('wwan3')['qmap']=v5" >"$TMP/e"; then
+	ok "qmap v5 channel: per mux-id counters"
+else
+	not_ok "qmap v5 channel: per mux-id counters" "$(cat "$TMP/w" "$TMP/e")"
+fi
+# --- prometheus ---
+"$D" --prometheus -i wwan3 >"$TMP/prom.txt"
+pass=$(jget wwan3 'C("wwan3","verdict","pass","packets")')
+drop=$(jget wwan3 'C("wwan3","verdict","drop","packets")')
+check "prometheus: parses, one labelled series per verdict, values equal -j" \
+	"$PY" "$HERE/prom_check.py" "$TMP/prom.txt" \
+	"dmux_packets_total{interface=\"wwan3\",channel=\"3\",verdict=\"pass\"}=$pass" \
+	"dmux_packets_total{interface=\"wwan3\",channel=\"3\",verdict=\"drop\"}=$drop" \
+	"dmux_malformed_packets_total{interface=\"wwan3\",channel=\"3\",class=\"ip_trunc\"}=2" \
+	"dmux_mux_packets_total{interface=\"wwan3\",channel=\"3\",mux_id=\"7\",verdict=\"pass\"}=4" \
+	"dmux_xdp_attached{interface=\"wwan3\",channel=\"3\",mode=\"generic\",prog=\"dmux_xdp\"}=1"
+
+"$D" config wwan3 --qmap off >/dev/null
+
+# --- watch mode ---
+if command -v tmux >/dev/null; then
+	base=$(jget wwan3 'C("wwan3","total","packets")')
+	tmux -L "$TMUX_SOCK" new-session -d -x 160 -y 20 \
+		"'$D' -w 1 -i wwan3; echo EXIT=\$? >$TMP/watch.rc; sleep 30"
+	send wwan3 udp4:1 --pps 200 --seconds 6 >/dev/null 2>"$TMP/sender.err" &
+	sender=$!
+	# bounded poll (10 s) for a frame whose interval lies inside the sending:
+	# at least 300 new packets (1.5 s of sending) before it was drawn
+	seen=""
+	for i in $(seq 100); do
+		tmux -L "$TMUX_SOCK" capture-pane -p >"$TMP/pane" 2>/dev/null
+		total=$(awk '/^wwan3/ {print $8}' "$TMP/pane")
+		if [ -n "$total" ] && "$PY" -c "import sys; v='$total'; f=float(v[:-1])*1000 if v.endswith('k') else float(v); sys.exit(0 if f >= $base + 300 else 1)"; then
+			seen=1; break
+		fi
+		sleep 0.1
+	done
+	frames=$(grep -c 'measured' "$TMP/pane")
+	if [ -n "$seen" ] && [ "$frames" = 1 ] && grep -qE '^total ' "$TMP/pane"; then
+		ok "watch: redrawn in place with a total row"
+	else
+		not_ok "watch: redrawn in place with a total row" "$(cat "$TMP/pane" "$TMP/sender.err")"
+	fi
+	pps=$(awk '/^wwan3/ {print $2}' "$TMP/pane")
+	if "$PY" -c "import sys; v='$pps'; f=float(v[:-1])*1000 if v.endswith('k') else float(v); sys.exit(0 if 150 <= f <= 250 else 1)"; then
+		ok "watch: rate near the 200 pps sent (measured interval)"
+	else
+		not_ok "watch: rate near the 200 pps sent (measured interval)" "pps=$pps" "$(cat "$TMP/pane")"
+	fi
+	tmux -L "$TMUX_SOCK" send-keys C-c
+	for i in $(seq 50); do [ -s "$TMP/watch.rc" ] && break; sleep 0.1; done
+	check "watch: Ctrl-C quits cleanly (exit 0)" grep -q '^EXIT=0$' "$TMP/watch.rc"
+	wait "$sender"
+else
+	n=$((n + 1)); echo "ok $n watch under tmux # SKIP no tmux"
+fi
+base=$(jget wwan3 'C("wwan3","total","packets")')
+send wwan3 udp4:1 --pps 100 --seconds 4 >/dev/null 2>"$TMP/sender.err" &
+sender=$!
+for i in $(seq 100); do	# bounded: until the sender's packets arrive
+	[ "$(jget wwan3 'C("wwan3","total","packets")')" -gt $((base + 5)) ] && break
+	sleep 0.05
+done
+timeout -s INT --preserve-status 2.6 "$D" -w 1 -j -i wwan3 >"$TMP/wj.txt"
+wrc=$?
+wait "$sender"
+check "watch -j: one JSON line per interval, measured ~1 s, pps > 0, exit 0 on SIGINT" \
+	"$PY" -c "
+import json, sys
+lines = [json.loads(l) for l in open('$TMP/wj.txt')]
+assert $wrc == 0, 'exit $wrc'
+assert len(lines) == 2, lines
+for l in lines:
+    assert 0.9 < l['interval_s'] < 1.3, l
+    w = l['interfaces'][0]
+    assert w['ifname'] == 'wwan3' and 50 < w['pps'] < 150, w
+" || cat "$TMP/sender.err"
+
+# --- ownership, iproute2 interplay, detach ---
+check "detach wwan3" rc_is 0 "$D" detach wwan3
+check "ip link shows no XDP on wwan3" bash -c "! ip link show wwan3 | grep -q xdp"
+ip link set wwan3 xdpgeneric obj "$BPF_O/xdp_pass.bpf.o" sec xdp
+check "attach refuses a program of another tool (exit 6)" rc_is 6 "$D" attach wwan3 --mode generic
+check "detach refuses a program of another tool (exit 6)" rc_is 6 "$D" detach wwan3
+check "attach --force replaces it" rc_is 0 "$D" attach wwan3 --mode generic --force
+check "native mode on tun (no ndo_bpf for IFF_TUN): exit 7" rc_is 7 "$D" attach wwan3 --mode native
+
+ip link set tunx xdpgeneric obj "$BPF_O/dmux.bpf.o" sec xdp
+"$D" config tunx --channel 5 >/dev/null
+send tunx udp4:7 >/dev/null
+if wait_eq tunx 'C("tunx","total","packets")' 7 >"$TMP/w" &&
+   expect_all tunx "I('tunx')['channel']=5" "I('tunx')['xdp']['prog_name']=dmux_xdp" \
+	"I('tunx')['xdp']['owned']=False" "C('tunx','verdict','pass','packets')=7" >"$TMP/e"; then
+	ok "dmux.bpf.o loaded by ip link shares the pinned maps: -i tunx counters"
+else
+	not_ok "dmux.bpf.o loaded by ip link shares the pinned maps" "$(cat "$TMP/w" "$TMP/e")"
+fi
+check "ip link can load dmux.bpf.o a second time (pinned maps reused)" bash -c \
+	"ip link set wwan3 xdpgeneric off; ip link set wwan3 xdpgeneric obj '$BPF_O/dmux.bpf.o' sec xdp"
+check "default table lists wwan* but not tunx" bash -c "out=\$('$D'); echo \"\$out\" | grep -q '^wwan3' && ! echo \"\$out\" | grep -q '^tunx'"
+
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
