@@ -528,6 +528,51 @@ static void t_rules(void)
 		n = pkt_ip4(p, IPPROTO_UDP, "10.1.1.1", "10.8.1.1", 1, 2);
 		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
 	});
+	CASE("rule prefixes in dmux_pfx_hash: longest of nested lengths, v4 and v6", {
+		const char *r[] = { "src 10.1.2.3/32 proto tcp drop", "src 10.1.0.0/16 drop",
+				    "src 10.0.0.0/8 proto udp dport 9 drop",
+				    "dst 2001:db8::1/128 drop", "dst 2001:db8::/32 proto tcp drop" };
+		struct dmux_config c;
+		EXPECT(set_rules(r, 5) == 0, "compile");
+		EXPECT(dmux_config_get(&F, &c) == 0, "config");
+		EXPECT(c.hash_sides == ((1U << DMUX_SIDE_SRC4) | (1U << DMUX_SIDE_DST6)), "hash_sides %#x", c.hash_sides);
+		EXPECT(c.n_hlen[DMUX_SIDE_SRC4] == 3 && c.hlen[DMUX_SIDE_SRC4][0] == 32 &&
+		       c.hlen[DMUX_SIDE_SRC4][2] == 8, "src4 lengths");
+		n = pkt_ip4(p, IPPROTO_UDP, "10.1.2.3", "192.0.2.1", 1, 2);	/* /32 no (udp), /16 yes */
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(1), 1);
+		n = pkt_ip4(p, IPPROTO_UDP, "10.2.0.1", "192.0.2.1", 1, 9);	/* only /8 */
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(2), 1);
+		n = pkt_ip4(p, IPPROTO_UDP, "10.2.0.1", "192.0.2.1", 1, 8);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+		n = pkt_ip6(p, IPPROTO_UDP, "2001:db9::1", "2001:db8::1", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP6, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(3), 1);
+		n = pkt_ip6(p, IPPROTO_TCP, "2001:db9::1", "2001:db8::2", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP6, DMUX_L4_TCP, -1);
+		EXPECT_EQ(hits(4), 1);
+		n = pkt_ip6(p, IPPROTO_UDP, "2001:db9::1", "2001:db8::2", 1, 2);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP6, DMUX_L4_UDP, -1);
+	});
+	CASE("rule side with more prefix lengths than the hash takes: LPM trie", {
+		const char *r[DMUX_HASH_LENS + 1];
+		char buf[DMUX_HASH_LENS + 1][40];
+		struct dmux_config c;
+		for (int i = 0; i <= DMUX_HASH_LENS; i++) {
+			snprintf(buf[i], sizeof(buf[i]), "dst 10.0.0.0/%d proto tcp drop", 8 + i);
+			r[i] = buf[i];
+		}
+		snprintf(buf[DMUX_HASH_LENS], sizeof(buf[0]), "dst 10.0.0.0/%d drop", 8 + DMUX_HASH_LENS);
+		EXPECT(set_rules(r, DMUX_HASH_LENS + 1) == 0, "compile");
+		EXPECT(dmux_config_get(&F, &c) == 0, "config");
+		EXPECT(!(c.hash_sides & (1U << DMUX_SIDE_DST4)), "dst4 in the trie");
+		n = pkt_ip4(p, IPPROTO_UDP, "192.0.2.1", "10.0.0.1", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(DMUX_HASH_LENS), 1);
+		n = pkt_ip4(p, IPPROTO_UDP, "192.0.2.1", "10.255.0.1", 1, 2);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+	});
 	CASE("rule compile rejects more than 16 covering rules", {
 		const char *r[17];
 		char buf[17][40];
