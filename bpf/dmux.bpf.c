@@ -239,31 +239,13 @@ static __always_inline __u32 hash_find(const struct dmux_config *c, __u32 s,
 	return 0;
 }
 
-static __always_inline const struct dmux_rule_list *
-lpm_find(__u32 s, const __u32 *a)
-{
-	if (s < DMUX_SIDE_SRC6) {
-		struct dmux_lpm4_key k = { .prefixlen = 32 };
-
-		__builtin_memcpy(k.addr, a, 4);
-		return bpf_map_lookup_elem(s == DMUX_SIDE_SRC4 ? (void *)&dmux_lpm_src4 :
-					   (void *)&dmux_lpm_dst4, &k);
-	} else {
-		struct dmux_lpm6_key k = { .prefixlen = 128 };
-
-		__builtin_memcpy(k.addr, a, 16);
-		return bpf_map_lookup_elem(s == DMUX_SIDE_SRC6 ? (void *)&dmux_lpm_src6 :
-					   (void *)&dmux_lpm_dst6, &k);
-	}
-}
-
 /*
- * The lowest matching rule id, or DMUX_MAX_RULES. Inlined: a call (BPF to
- * BPF or helper) costs 7-20 ns on a host with return thunks; the LPM tries
- * (a helper call each) are only used for sides the hash cannot hold.
+ * The lowest matching rule id, or DMUX_MAX_RULES, when every non-empty side
+ * of the packet's family is in dmux_pfx_hash. Inlined: a call (BPF to BPF or
+ * helper) costs 7-20 ns on a host with return thunks.
  */
-static __always_inline __u32 dmux_match_rules(const struct dmux_config *c,
-					      const struct dmux_pkt *p)
+static __always_inline __u32 dmux_match_hash(const struct dmux_config *c,
+					     const struct dmux_pkt *p)
 {
 	__u32 best = DMUX_MAX_RULES, zero = 0, d;
 	const struct dmux_rule_list *l;
@@ -272,21 +254,69 @@ static __always_inline __u32 dmux_match_rules(const struct dmux_config *c,
 		__u32 s = (p->family == 6 ? DMUX_SIDE_SRC6 : DMUX_SIDE_SRC4) + d;
 		const __u32 *a = d ? p->dst : p->src;
 		__u32 n = ((const __u32 *)&c->n_src4)[s & 3];
+		struct dmux_hash_slot *e;
+		__u32 k;
 
 		if (!n)
 			continue;
-		if (c->hash_sides & (1U << s)) {
-			__u32 k = hash_find(c, s, a);
-			struct dmux_hash_slot *e;
+		k = hash_find(c, s, a);
+		if (!k)
+			continue;
+		k--;
+		e = bpf_map_lookup_elem(&dmux_pfx_hash, &k);
+		if (e)
+			best = eval_list(&e->l, p, best);
+	}
+	if (c->n_wild) {
+		l = bpf_map_lookup_elem(&dmux_wild, &zero);
+		if (l)
+			best = eval_list(l, p, best);
+	}
+	return best;
+}
 
-			if (!k)
-				continue;
-			k--;
-			e = bpf_map_lookup_elem(&dmux_pfx_hash, &k);
-			if (e)
-				best = eval_list(&e->l, p, best);
-		} else {
-			l = lpm_find(s, a);
+/*
+ * The same through the LPM tries, for rule sets the hash cannot hold (more
+ * than DMUX_HASH_LENS lengths on a side, or too many prefixes). A global
+ * function: the verifier checks it once.
+ */
+__attribute__((noinline)) __u32 dmux_match_lpm(const struct dmux_config *c,
+					       const struct dmux_pkt *p)
+{
+	__u32 best = DMUX_MAX_RULES, zero = 0;
+	const struct dmux_rule_list *l;
+
+	if (!c || !p)
+		return best;
+	/* one map per call site: the verifier then calls the trie directly
+	 * (a map chosen at run time goes through an indirect call) */
+	if (p->family == 4) {
+		struct dmux_lpm4_key k = { .prefixlen = 32 };
+
+		if (c->n_src4) {
+			__builtin_memcpy(k.addr, &p->src[0], 4);
+			l = bpf_map_lookup_elem(&dmux_lpm_src4, &k);
+			if (l)
+				best = eval_list(l, p, best);
+		}
+		if (c->n_dst4) {
+			__builtin_memcpy(k.addr, &p->dst[0], 4);
+			l = bpf_map_lookup_elem(&dmux_lpm_dst4, &k);
+			if (l)
+				best = eval_list(l, p, best);
+		}
+	} else if (p->family == 6) {
+		struct dmux_lpm6_key k = { .prefixlen = 128 };
+
+		if (c->n_src6) {
+			__builtin_memcpy(k.addr, p->src, 16);
+			l = bpf_map_lookup_elem(&dmux_lpm_src6, &k);
+			if (l)
+				best = eval_list(l, p, best);
+		}
+		if (c->n_dst6) {
+			__builtin_memcpy(k.addr, p->dst, 16);
+			l = bpf_map_lookup_elem(&dmux_lpm_dst6, &k);
 			if (l)
 				best = eval_list(l, p, best);
 		}
@@ -386,7 +416,16 @@ int dmux_xdp(struct xdp_md *ctx)
 		ctr_add(&st->qmap_cmd, len);
 		verdict = DMUX_V_PASS;
 	} else if (c->n_src4 | c->n_dst4 | c->n_src6 | c->n_dst6 | c->n_wild) {
-		__u32 id = dmux_match_rules(c, &p);
+		__u32 v6 = p.family == 6;
+		__u32 nsrc = v6 ? c->n_src6 : c->n_src4, ndst = v6 ? c->n_dst6 : c->n_dst4;
+		__u32 hs = v6 ? c->hash_sides >> DMUX_SIDE_SRC6 : c->hash_sides;
+		__u32 id;
+
+		/* a side with prefixes that is not in the hash: the tries */
+		if ((nsrc && !(hs & 1)) || (ndst && !(hs & 2)))
+			id = dmux_match_lpm(c, &p);
+		else
+			id = dmux_match_hash(c, &p);
 
 		if (id < DMUX_MAX_RULES) {
 			struct dmux_rule *r = bpf_map_lookup_elem(&dmux_rules, &id);
