@@ -94,6 +94,14 @@ struct {
 } dmux_pfx_hash SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1U << DMUX_FILTER_BITS);
+	__type(key, __u32);
+	__type(value, struct dmux_pfx_filter);
+	PINNED;
+} dmux_pfx_filter SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
 	__uint(max_entries, DMUX_XSKMAP_MAX);
 	__type(key, __u32);
@@ -212,13 +220,20 @@ static __always_inline __u32 word_mask(__u32 len, __u32 w)
 static __always_inline __u32 hash_find(const struct dmux_config *c, __u32 s,
 				       const __u32 *a)
 {
-	__u32 i, j, nl = c->n_hlen[s & 3];
+	__u32 i, j, nl = c->n_hlen[s & 3], fk = dmux_filter_idx(s, a[0]), want;
+	struct dmux_pfx_filter *f = bpf_map_lookup_elem(&dmux_pfx_filter, &fk);
 
+	want = c->hlen_always[s & 3] | (f ? f->m[s & 3] : 0);
 	for (i = 0; i < DMUX_HASH_LENS; i++) {
 		__u32 len, m0, m1, m2, m3, h;
 
+		if (!want)
+			break;
 		if (i >= nl)
 			break;
+		if (!(want & (1U << i)))
+			continue;
+		want &= ~(1U << i);
 		len = c->hlen[s & 3][i];
 		m0 = a[0] & word_mask(len, 0);
 		m1 = a[1] & word_mask(len, 1);

@@ -23,6 +23,7 @@
 #define DMUX_MAP_LPM_DST6	"dmux_lpm_dst6"
 #define DMUX_MAP_WILD		"dmux_wild"
 #define DMUX_MAP_PFX_HASH	"dmux_pfx_hash"
+#define DMUX_MAP_PFX_FILTER	"dmux_pfx_filter"
 #define DMUX_MAP_XSKMAP		"dmux_xskmap"
 #define DMUX_MAP_CPUMAP		"dmux_cpumap"
 #define DMUX_PROG_NAME		"dmux_xdp"
@@ -38,6 +39,7 @@
 #define DMUX_HASH_SLOTS		(1U << DMUX_HASH_BITS)
 #define DMUX_HASH_PROBE		4	/* linear probing: a key is at most 3 slots past its home */
 #define DMUX_HASH_LENS		4	/* prefix lengths per side the hash path handles */
+#define DMUX_FILTER_BITS	16	/* dmux_pfx_filter: 65536 entries */
 #define DMUX_XSKMAP_MAX		64
 #define DMUX_CPUMAP_MAX		64
 #define DMUX_V6_EXT_MAX		8	/* bounded IPv6 extension-header walk */
@@ -134,6 +136,10 @@ struct dmux_config {
 	__u32 hash_sides;
 	__u8 n_hlen[4];
 	__u8 hlen[4][DMUX_HASH_LENS];
+	/* bit i: probe hlen[s][i] for every address (prefixes shorter than
+	 * the dmux_pfx_filter key); the other lengths only when the filter
+	 * entry of the address has bit i */
+	__u8 hlen_always[4];
 };
 #define DMUX_CFG_INIT	(1U << 0)	/* defaults written by dmux-stat */
 
@@ -199,6 +205,28 @@ struct dmux_hash_slot {
 	__u16 pad;
 	struct dmux_rule_list l;
 };
+
+/*
+ * dmux_pfx_filter: ARRAY[1 << DMUX_FILTER_BITS] of struct dmux_pfx_filter,
+ * index dmux_filter_idx() of the address's first 16 (IPv4) or 32 (IPv6)
+ * bits; m[s] bit i = side s has a prefix of length hlen[s][i] (at least that
+ * long) whose first bits hash to this entry. Lets the program skip the
+ * probes of lengths with no prefix near the address.
+ */
+struct dmux_pfx_filter {
+	__u8 m[4];
+};
+
+/* @a0: the address's first 4 bytes as loaded from memory (little endian). */
+static inline __attribute__((always_inline)) __u32 dmux_filter_idx(__u32 side, __u32 a0)
+{
+	if (side < DMUX_SIDE_SRC6)
+		return a0 & 0xffff;	/* first two bytes: the /16 */
+	return (__u32)(((__u64)a0 * 0x9E3779B97F4A7C15ULL) >> (64 - DMUX_FILTER_BITS));
+}
+
+/* Prefixes at least this long are in the filter; shorter ones always probed. */
+#define DMUX_FILTER_LEN(side)	((side) < DMUX_SIDE_SRC6 ? 16 : 32)
 
 /* Home slot of a key; the program and the compiler in bpf/lib use this one. */
 static inline __attribute__((always_inline)) __u32

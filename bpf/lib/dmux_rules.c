@@ -141,11 +141,48 @@ static int hash_place(struct dmux_hash_slot *tab, const struct hent *e)
 	return -ENOSPC;
 }
 
+/* dmux_pfx_filter and hlen_always for the sides in c->hash_sides. */
+static int write_filter(int fd, const struct hset *h, struct dmux_config *c)
+{
+	__u32 n = 1U << DMUX_FILTER_BITS, *keys = malloc(n * sizeof(*keys)), count = n;
+	struct dmux_pfx_filter *f = calloc(n, sizeof(*f));
+	int err = 0;
+
+	if (!keys || !f) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hent *e = &h->e[i];
+		__u32 a0, bit = 0;
+
+		if (!(c->hash_sides & (1U << e->side)))
+			continue;
+		for (int li = 0; li < c->n_hlen[e->side]; li++)
+			if (c->hlen[e->side][li] == e->len)
+				bit = 1U << li;
+		if (e->len < DMUX_FILTER_LEN(e->side)) {
+			c->hlen_always[e->side] |= bit;
+			continue;
+		}
+		memcpy(&a0, e->addr, 4);
+		f[dmux_filter_idx(e->side, a0)].m[e->side] |= bit;
+	}
+	for (__u32 k = 0; k < n; k++)
+		keys[k] = k;
+	if (bpf_map_update_batch(fd, keys, f, &count, NULL))
+		err = -errno;
+out:
+	free(keys);
+	free(f);
+	return err;
+}
+
 /*
  * Fill dmux_pfx_hash with the sides that fit (fewest entries first, so one
  * big side does not push the small ones out) and record them in @c.
  */
-static int write_hash(int fd, const struct hset *h, struct dmux_config *c)
+static int write_hash(int fd, int ffd, const struct hset *h, struct dmux_config *c)
 {
 	size_t sz = (size_t)DMUX_HASH_SLOTS * sizeof(struct dmux_hash_slot);
 	struct dmux_hash_slot *tab = calloc(1, sz), *save = malloc(sz);
@@ -154,6 +191,7 @@ static int write_hash(int fd, const struct hset *h, struct dmux_config *c)
 	int done[DMUX_SIDES] = { 0 }, err = 0;
 
 	c->hash_sides = 0;
+	memset(c->hlen_always, 0, sizeof(c->hlen_always));
 	memset(c->n_hlen, 0, sizeof(c->n_hlen));
 	memset(c->hlen, 0, sizeof(c->hlen));
 	if (!tab || !save || !keys) {
@@ -197,6 +235,8 @@ static int write_hash(int fd, const struct hset *h, struct dmux_config *c)
 	count = DMUX_HASH_SLOTS;
 	if (bpf_map_update_batch(fd, keys, tab, &count, NULL))
 		err = -errno;
+	if (!err)
+		err = write_filter(ffd, h, c);
 out:
 	free(tab);
 	free(save);
@@ -355,7 +395,7 @@ int dmux_rules_compile_mem(const struct dmux_fds *f, const __u32 *ids,
 	if (!err)
 		err = dmux_config_get(f, &c);
 	if (!err)
-		err = write_hash(f->pfx_hash, &hs, &c);
+		err = write_hash(f->pfx_hash, f->pfx_filter, &hs, &c);
 	free(hs.e);
 	if (err)
 		return err;

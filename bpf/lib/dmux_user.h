@@ -16,7 +16,7 @@ struct bpf_object;
 enum dmux_lpm_side { DMUX_SRC4, DMUX_DST4, DMUX_SRC6, DMUX_DST6, DMUX_SIDES };
 
 struct dmux_fds {
-	int ifcfg, config, stats, mux_stats, rules, hits, wild, pfx_hash;
+	int ifcfg, config, stats, mux_stats, rules, hits, wild, pfx_hash, pfx_filter;
 	int lpm[DMUX_SIDES];
 	int xskmap, cpumap;
 	int owned;		/* opened from pins: close on dmux_fds_close */
