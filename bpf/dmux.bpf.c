@@ -204,21 +204,9 @@ static __always_inline __u32 eval_list(const struct dmux_rule_list *l,
 	return best;
 }
 
-/* Network-order mask of word @w (0..3) of a /@len prefix. */
-static __always_inline __u32 word_mask(__u32 len, __u32 w)
-{
-	__u32 bits = len > 32 * w ? len - 32 * w : 0;
-
-	if (bits >= 32)
-		return 0xffffffffU;
-	return bits ? bpf_htonl(~(0xffffffffU >> bits)) : 0;
-}
-
-/* 1 + the dmux_pfx_hash slot of the longest prefix of side @s covering @a,
- * 0 if none. A scalar rather than a pointer: every way out of the loops
- * leaves the verifier in the same state. */
-static __always_inline __u32 hash_find(const struct dmux_config *c, __u32 s,
-				       const __u32 *a)
+/* The dmux_pfx_hash slot of the longest prefix of side @s covering @a. */
+static __always_inline struct dmux_hash_slot *
+hash_find(const struct dmux_config *c, __u32 s, const __u32 *a)
 {
 	__u32 i, j, nl = c->n_hlen[s & 3], fk = dmux_filter_idx(s, a[0]), want;
 	struct dmux_pfx_filter *f = bpf_map_lookup_elem(&dmux_pfx_filter, &fk);
@@ -235,10 +223,10 @@ static __always_inline __u32 hash_find(const struct dmux_config *c, __u32 s,
 			continue;
 		want &= ~(1U << i);
 		len = c->hlen[s & 3][i];
-		m0 = a[0] & word_mask(len, 0);
-		m1 = a[1] & word_mask(len, 1);
-		m2 = a[2] & word_mask(len, 2);
-		m3 = a[3] & word_mask(len, 3);
+		m0 = a[0] & c->hmask[s & 3][i][0];
+		m1 = a[1] & c->hmask[s & 3][i][1];
+		m2 = a[2] & c->hmask[s & 3][i][2];
+		m3 = a[3] & c->hmask[s & 3][i][3];
 		h = dmux_hash(s + 1, len, m0, m1, m2, m3);
 		for (j = 0; j < DMUX_HASH_PROBE; j++) {
 			__u32 k = (h + j) & (DMUX_HASH_SLOTS - 1);
@@ -248,10 +236,10 @@ static __always_inline __u32 hash_find(const struct dmux_config *c, __u32 s,
 				break;
 			if (e->side == s + 1 && e->len == len && e->addr[0] == m0 &&
 			    e->addr[1] == m1 && e->addr[2] == m2 && e->addr[3] == m3)
-				return k + 1;
+				return e;
 		}
 	}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -270,15 +258,10 @@ static __always_inline __u32 dmux_match_hash(const struct dmux_config *c,
 		const __u32 *a = d ? p->dst : p->src;
 		__u32 n = ((const __u32 *)&c->n_src4)[s & 3];
 		struct dmux_hash_slot *e;
-		__u32 k;
 
 		if (!n)
 			continue;
-		k = hash_find(c, s, a);
-		if (!k)
-			continue;
-		k--;
-		e = bpf_map_lookup_elem(&dmux_pfx_hash, &k);
+		e = hash_find(c, s, a);
 		if (e)
 			best = eval_list(&e->l, p, best);
 	}

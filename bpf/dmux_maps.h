@@ -140,6 +140,7 @@ struct dmux_config {
 	 * the dmux_pfx_filter key); the other lengths only when the filter
 	 * entry of the address has bit i */
 	__u8 hlen_always[4];
+	__u32 hmask[4][DMUX_HASH_LENS][4];	/* network-order mask of hlen[s][i] */
 };
 #define DMUX_CFG_INIT	(1U << 0)	/* defaults written by dmux-stat */
 

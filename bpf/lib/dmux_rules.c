@@ -193,6 +193,7 @@ static int write_hash(int fd, int ffd, const struct hset *h, struct dmux_config 
 	c->hash_sides = 0;
 	memset(c->hlen_always, 0, sizeof(c->hlen_always));
 	memset(c->n_hlen, 0, sizeof(c->n_hlen));
+	memset(c->hmask, 0, sizeof(c->hmask));
 	memset(c->hlen, 0, sizeof(c->hlen));
 	if (!tab || !save || !keys) {
 		err = -ENOMEM;
@@ -226,9 +227,18 @@ static int write_hash(int fd, int ffd, const struct hset *h, struct dmux_config 
 		}
 		used += nside[s];
 		c->hash_sides |= 1U << s;
-		for (int len = 128; len >= 0; len--)
-			if (lens[len])
-				c->hlen[s][c->n_hlen[s]++] = len;
+		for (int len = 128; len >= 0; len--) {
+			__u8 m[16], ones[16];
+			int li = c->n_hlen[s];
+
+			if (!lens[len])
+				continue;
+			c->hlen[s][li] = len;
+			memset(ones, 0xff, 16);
+			mask_to(m, ones, len);
+			memcpy(c->hmask[s][li], m, 16);
+			c->n_hlen[s]++;
+		}
 	}
 	for (__u32 k = 0; k < DMUX_HASH_SLOTS; k++)
 		keys[k] = k;
