@@ -555,6 +555,29 @@ static void t_rules(void)
 		n = pkt_ip6(p, IPPROTO_UDP, "2001:db9::1", "2001:db8::2", 1, 2);
 		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP6, DMUX_L4_UDP, -1);
 	});
+	CASE("rule dmux_pfx_filter: short prefixes always probed, long ones by the filter", {
+		const char *r[] = { "src 2001:db8:1:2::5/128 drop", "src 2000::/12 proto udp drop",
+				    "src 172.16.0.0/12 proto tcp drop", "src 172.16.9.9/32 drop" };
+		struct dmux_config c;
+		EXPECT(set_rules(r, 4) == 0, "compile");
+		EXPECT(dmux_config_get(&F, &c) == 0, "config");
+		EXPECT(c.hlen_always[DMUX_SIDE_SRC6] == 2 && c.hlen_always[DMUX_SIDE_SRC4] == 2,
+		       "always %#x %#x", c.hlen_always[DMUX_SIDE_SRC6], c.hlen_always[DMUX_SIDE_SRC4]);
+		n = pkt_ip6(p, IPPROTO_TCP, "2001:db8:1:2::5", "2001:db8::1", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP6, DMUX_L4_TCP, -1);
+		EXPECT_EQ(hits(0), 1);
+		n = pkt_ip6(p, IPPROTO_UDP, "2001:db8:1:2::6", "2001:db8::1", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP6, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(1), 1);
+		n = pkt_ip4(p, IPPROTO_TCP, "172.31.0.1", "10.0.0.1", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_TCP, -1);
+		EXPECT_EQ(hits(2), 1);
+		n = pkt_ip4(p, IPPROTO_UDP, "172.16.9.9", "10.0.0.1", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(3), 1);
+		n = pkt_ip4(p, IPPROTO_UDP, "172.16.9.8", "10.0.0.1", 1, 2);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+	});
 	CASE("rule side with more prefix lengths than the hash takes: LPM trie", {
 		const char *r[DMUX_HASH_LENS + 1];
 		char buf[DMUX_HASH_LENS + 1][40];
