@@ -8,10 +8,10 @@
  * three rules the packets exercise: "src 10.0.0.0/16 proto tcp drop",
  * "src 2001:db8::/48 proto tcp drop", "proto tcp dport 22 drop". The UDP
  * packet's source hits the /16 (or /48) prefix whose rule does not match
- * (wrong protocol), its destination is looked up and misses, and the one
- * wildcard rule is evaluated, so the default verdict (pass) ends the walk:
- * per family two prefix lengths on the source side, one on the destination
- * side. With 100k rules the prefixes do not fit dmux_pfx_hash and the
+ * (wrong protocol), the destination side has no prefix near the packet's
+ * destination (dmux_pfx_filter says so, no probe), and the one wildcard rule
+ * is evaluated, so the default verdict (pass) ends the walk: per family two
+ * prefix lengths on the source side, one on the destination side. With 100k rules the prefixes do not fit dmux_pfx_hash and the
  * program uses the LPM tries.
  * Usage: bench OBJDIR OUT.json. Needs root.
  */
