@@ -86,22 +86,6 @@ struct {
 } dmux_wild SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, DMUX_HASH_SLOTS);
-	__type(key, __u32);
-	__type(value, struct dmux_hash_slot);
-	PINNED;
-} dmux_pfx_hash SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1U << DMUX_FILTER_BITS);
-	__type(key, __u32);
-	__type(value, struct dmux_pfx_filter);
-	PINNED;
-} dmux_pfx_filter SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
 	__uint(max_entries, DMUX_XSKMAP_MAX);
 	__type(key, __u32);
@@ -116,20 +100,6 @@ struct {
 	__type(value, __u32);
 	PINNED;
 } dmux_cpumap SEC(".maps");
-
-/*
- * The inlined matcher reads a copy of the parsed packet in a per-CPU scratch
- * value: the verifier does not track map memory, so the matcher's own
- * branches on packet fields do not multiply with the parse outcomes (on the
- * stack it would not verify within 1M instructions). Not pinned: each loaded
- * program has its own.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct dmux_pkt);
-} dmux_scratch SEC(".maps");
 
 #define DMUX_TARGET_RXQ 0xffffffffU	/* xsk target: the packet's rx queue */
 
@@ -152,10 +122,11 @@ static __always_inline int pfx_match(const __u32 *addr, const __u8 *pfx, __u32 l
 	return 1;
 }
 
+/* @skip: the DMUX_RF_SRC/DST bit the LPM lookup already established. */
 static __always_inline int rule_match(const struct dmux_rule *r,
-				      const struct dmux_pkt *p)
+				      const struct dmux_pkt *p, __u32 skip)
 {
-	__u32 f = r->flags;
+	__u32 f = r->flags & ~skip;
 
 	if (!(f & DMUX_RF_VALID))
 		return 0;
@@ -178,13 +149,10 @@ static __always_inline int rule_match(const struct dmux_rule *r,
 	return 1;
 }
 
-/*
- * Lists are ascending: the first match in a list is its best. Every
- * candidate is checked against its whole rule (prefixes included): a list
- * read while user space rewrites it can miss a rule, never match a wrong one.
- */
+/* Lists are ascending: the first match in a list is its best. */
 static __always_inline __u32 eval_list(const struct dmux_rule_list *l,
-				       const struct dmux_pkt *p, __u32 best)
+				       const struct dmux_pkt *p, __u32 skip,
+				       __u32 best)
 {
 	__u32 i, n = l->n;
 
@@ -198,131 +166,61 @@ static __always_inline __u32 eval_list(const struct dmux_rule_list *l,
 		if (id >= best)
 			break;
 		r = bpf_map_lookup_elem(&dmux_rules, &id);
-		if (r && rule_match(r, p))
+		if (r && rule_match(r, p, skip))
 			return id;
 	}
 	return best;
 }
 
-/* The dmux_pfx_hash slot of the longest prefix of side @s covering @a. */
-static __always_inline struct dmux_hash_slot *
-hash_find(const struct dmux_config *c, __u32 s, const __u32 *a)
-{
-	__u32 i, j, nl = c->n_hlen[s & 3], fk = dmux_filter_idx(s, a[0]), want;
-	struct dmux_pfx_filter *f = bpf_map_lookup_elem(&dmux_pfx_filter, &fk);
-
-	want = c->hlen_always[s & 3] | (f ? f->m[s & 3] : 0);
-	for (i = 0; i < DMUX_HASH_LENS; i++) {
-		__u32 len, m0, m1, m2, m3, h;
-
-		if (!want)
-			break;
-		if (i >= nl)
-			break;
-		if (!(want & (1U << i)))
-			continue;
-		want &= ~(1U << i);
-		len = c->hlen[s & 3][i];
-		m0 = a[0] & c->hmask[s & 3][i][0];
-		m1 = a[1] & c->hmask[s & 3][i][1];
-		m2 = a[2] & c->hmask[s & 3][i][2];
-		m3 = a[3] & c->hmask[s & 3][i][3];
-		h = dmux_hash(s + 1, len, m0, m1, m2, m3);
-		for (j = 0; j < DMUX_HASH_PROBE; j++) {
-			__u32 k = (h + j) & (DMUX_HASH_SLOTS - 1);
-			struct dmux_hash_slot *e = bpf_map_lookup_elem(&dmux_pfx_hash, &k);
-
-			if (!e || !e->side)
-				break;
-			if (e->side == s + 1 && e->len == len && e->addr[0] == m0 &&
-			    e->addr[1] == m1 && e->addr[2] == m2 && e->addr[3] == m3)
-				return e;
-		}
-	}
-	return NULL;
-}
-
 /*
- * The lowest matching rule id, or DMUX_MAX_RULES, when every non-empty side
- * of the packet's family is in dmux_pfx_hash. Inlined: a call (BPF to BPF or
- * helper) costs 7-20 ns on a host with return thunks.
+ * The lowest matching rule id, or DMUX_MAX_RULES. A global function: the
+ * verifier checks its loops once rather than on every parse outcome; it is
+ * called only when there are rules.
  */
-static __always_inline __u32 dmux_match_hash(const struct dmux_config *c,
-					     const struct dmux_pkt *p)
-{
-	__u32 best = DMUX_MAX_RULES, zero = 0, d;
-	const struct dmux_rule_list *l;
-
-	for (d = 0; d < 2; d++) {
-		__u32 s = (p->family == 6 ? DMUX_SIDE_SRC6 : DMUX_SIDE_SRC4) + d;
-		const __u32 *a = d ? p->dst : p->src;
-		__u32 n = ((const __u32 *)&c->n_src4)[s & 3];
-		struct dmux_hash_slot *e;
-
-		if (!n)
-			continue;
-		e = hash_find(c, s, a);
-		if (e)
-			best = eval_list(&e->l, p, best);
-	}
-	if (c->n_wild) {
-		l = bpf_map_lookup_elem(&dmux_wild, &zero);
-		if (l)
-			best = eval_list(l, p, best);
-	}
-	return best;
-}
-
-/*
- * The same through the LPM tries, for rule sets the hash cannot hold (more
- * than DMUX_HASH_LENS lengths on a side, or too many prefixes). A global
- * function: the verifier checks it once.
- */
-__attribute__((noinline)) __u32 dmux_match_lpm(const struct dmux_config *c,
-					       const struct dmux_pkt *p)
+__attribute__((noinline)) __u32 dmux_match_rules(const struct dmux_config *c,
+						 const struct dmux_pkt *p)
 {
 	__u32 best = DMUX_MAX_RULES, zero = 0;
-	const struct dmux_rule_list *l;
+	struct dmux_rule_list *l;
 
 	if (!c || !p)
 		return best;
-	/* one map per call site: the verifier then calls the trie directly
-	 * (a map chosen at run time goes through an indirect call) */
-	if (p->family == 4) {
+
+	if (p->family == 4 && (c->n_src4 | c->n_dst4)) {
 		struct dmux_lpm4_key k = { .prefixlen = 32 };
 
 		if (c->n_src4) {
 			__builtin_memcpy(k.addr, &p->src[0], 4);
 			l = bpf_map_lookup_elem(&dmux_lpm_src4, &k);
 			if (l)
-				best = eval_list(l, p, best);
+				best = eval_list(l, p, DMUX_RF_SRC, best);
 		}
 		if (c->n_dst4) {
 			__builtin_memcpy(k.addr, &p->dst[0], 4);
 			l = bpf_map_lookup_elem(&dmux_lpm_dst4, &k);
 			if (l)
-				best = eval_list(l, p, best);
+				best = eval_list(l, p, DMUX_RF_DST, best);
 		}
-	} else if (p->family == 6) {
+	} else if (p->family == 6 && (c->n_src6 | c->n_dst6)) {
 		struct dmux_lpm6_key k = { .prefixlen = 128 };
 
 		if (c->n_src6) {
 			__builtin_memcpy(k.addr, p->src, 16);
 			l = bpf_map_lookup_elem(&dmux_lpm_src6, &k);
 			if (l)
-				best = eval_list(l, p, best);
+				best = eval_list(l, p, DMUX_RF_SRC, best);
 		}
 		if (c->n_dst6) {
 			__builtin_memcpy(k.addr, p->dst, 16);
 			l = bpf_map_lookup_elem(&dmux_lpm_dst6, &k);
 			if (l)
-				best = eval_list(l, p, best);
+				best = eval_list(l, p, DMUX_RF_DST, best);
 		}
 	}
 	if (c->n_wild) {
 		l = bpf_map_lookup_elem(&dmux_wild, &zero);
 		if (l)
-			best = eval_list(l, p, best);
+			best = eval_list(l, p, 0, best);
 	}
 	return best;
 }
@@ -378,8 +276,8 @@ int dmux_xdp(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	__u32 ifindex = ctx->ingress_ifindex, zero = 0, slot, flags, verdict;
 	__u32 target = 0, idx, len = end - data;
-	struct dmux_chan_stats *st;
 	struct dmux_pkt p = {};
+	struct dmux_chan_stats *st;
 	struct dmux_config *c;
 	struct dmux_ifcfg *ic;
 	__u32 mal;
@@ -411,23 +309,7 @@ int dmux_xdp(struct xdp_md *ctx)
 		ctr_add(&st->qmap_cmd, len);
 		verdict = DMUX_V_PASS;
 	} else if (c->n_src4 | c->n_dst4 | c->n_src6 | c->n_dst6 | c->n_wild) {
-		__u32 v6 = p.family == 6;
-		__u32 nsrc = v6 ? c->n_src6 : c->n_src4, ndst = v6 ? c->n_dst6 : c->n_dst4;
-		__u32 hs = v6 ? c->hash_sides >> DMUX_SIDE_SRC6 : c->hash_sides;
-		__u32 id;
-
-		/* a side with prefixes that is not in the hash: the tries */
-		if ((nsrc && !(hs & 1)) || (ndst && !(hs & 2)))
-			id = dmux_match_lpm(c, &p);
-		else {
-			struct dmux_pkt *sp = bpf_map_lookup_elem(&dmux_scratch, &zero);
-
-			id = DMUX_MAX_RULES;
-			if (sp) {
-				__builtin_memcpy(sp, &p, sizeof(p));
-				id = dmux_match_hash(c, sp);
-			}
-		}
+		__u32 id = dmux_match_rules(c, &p);
 
 		if (id < DMUX_MAX_RULES) {
 			struct dmux_rule *r = bpf_map_lookup_elem(&dmux_rules, &id);

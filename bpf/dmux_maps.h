@@ -22,8 +22,6 @@
 #define DMUX_MAP_LPM_SRC6	"dmux_lpm_src6"
 #define DMUX_MAP_LPM_DST6	"dmux_lpm_dst6"
 #define DMUX_MAP_WILD		"dmux_wild"
-#define DMUX_MAP_PFX_HASH	"dmux_pfx_hash"
-#define DMUX_MAP_PFX_FILTER	"dmux_pfx_filter"
 #define DMUX_MAP_XSKMAP		"dmux_xskmap"
 #define DMUX_MAP_CPUMAP		"dmux_cpumap"
 #define DMUX_PROG_NAME		"dmux_xdp"
@@ -35,11 +33,6 @@
 #define DMUX_MAX_RULES		131072
 #define DMUX_LPM_MAX		131072
 #define DMUX_LIST_MAX		16	/* rules per LPM entry / wildcard list */
-#define DMUX_HASH_BITS		15	/* dmux_pfx_hash: 32768 slots */
-#define DMUX_HASH_SLOTS		(1U << DMUX_HASH_BITS)
-#define DMUX_HASH_PROBE		4	/* linear probing: a key is at most 3 slots past its home */
-#define DMUX_HASH_LENS		4	/* prefix lengths per side the hash path handles */
-#define DMUX_FILTER_BITS	16	/* dmux_pfx_filter: 65536 entries */
 #define DMUX_XSKMAP_MAX		64
 #define DMUX_CPUMAP_MAX		64
 #define DMUX_V6_EXT_MAX		8	/* bounded IPv6 extension-header walk */
@@ -130,17 +123,6 @@ struct dmux_config {
 	__u32 n_src4, n_dst4, n_src6, n_dst6;	/* LPM entries in use (0: skip) */
 	__u32 n_wild;				/* rules in dmux_wild */
 	__u32 flags;				/* DMUX_CFG_* */
-	/* Prefix sides (DMUX_SIDE_*) looked up in dmux_pfx_hash rather than in
-	 * their LPM trie: bit s set = side s; n_hlen[s] lengths in hlen[s][],
-	 * longest first. */
-	__u32 hash_sides;
-	__u8 n_hlen[4];
-	__u8 hlen[4][DMUX_HASH_LENS];
-	/* bit i: probe hlen[s][i] for every address (prefixes shorter than
-	 * the dmux_pfx_filter key); the other lengths only when the filter
-	 * entry of the address has bit i */
-	__u8 hlen_always[4];
-	__u32 hmask[4][DMUX_HASH_LENS][4];	/* network-order mask of hlen[s][i] */
 };
 #define DMUX_CFG_INIT	(1U << 0)	/* defaults written by dmux-stat */
 
@@ -185,61 +167,6 @@ struct dmux_rule_list {
 	__u32 n;
 	__u32 ids[DMUX_LIST_MAX];
 };
-
-/* Prefix sides: the LPM trie of each, and the side tag in dmux_pfx_hash. */
-enum dmux_side { DMUX_SIDE_SRC4, DMUX_SIDE_DST4, DMUX_SIDE_SRC6, DMUX_SIDE_DST6, DMUX_SIDE_MAX };
-
-/*
- * dmux_pfx_hash: ARRAY[DMUX_HASH_SLOTS], an open-addressing hash table of the
- * same entries as the LPM tries (prefix -> every rule covering it), for the
- * sides in dmux_config.hash_sides. Key = (side, prefix length, prefix with
- * the host bits zero); home slot dmux_hash(); linear probing, at most
- * DMUX_HASH_PROBE slots; an empty slot (side 0) ends a probe. The program
- * looks the packet's address up once per prefix length, longest first; the
- * first hit is the longest match. Candidates are always verified against the
- * full rule, so a slot read while user space rewrites it can only miss.
- */
-struct dmux_hash_slot {
-	__u32 addr[4];		/* network order, host bits zero; IPv4 in addr[0] */
-	__u8 side;		/* DMUX_SIDE_* + 1; 0 = empty */
-	__u8 len;		/* prefix length */
-	__u16 pad;
-	struct dmux_rule_list l;
-};
-
-/*
- * dmux_pfx_filter: ARRAY[1 << DMUX_FILTER_BITS] of struct dmux_pfx_filter,
- * index dmux_filter_idx() of the address's first 16 (IPv4) or 32 (IPv6)
- * bits; m[s] bit i = side s has a prefix of length hlen[s][i] (at least that
- * long) whose first bits hash to this entry. Lets the program skip the
- * probes of lengths with no prefix near the address.
- */
-struct dmux_pfx_filter {
-	__u8 m[4];
-};
-
-/* @a0: the address's first 4 bytes as loaded from memory (little endian). */
-static inline __attribute__((always_inline)) __u32 dmux_filter_idx(__u32 side, __u32 a0)
-{
-	if (side < DMUX_SIDE_SRC6)
-		return a0 & 0xffff;	/* first two bytes: the /16 */
-	return (__u32)(((__u64)a0 * 0x9E3779B97F4A7C15ULL) >> (64 - DMUX_FILTER_BITS));
-}
-
-/* Prefixes at least this long are in the filter; shorter ones always probed. */
-#define DMUX_FILTER_LEN(side)	((side) < DMUX_SIDE_SRC6 ? 16 : 32)
-
-/* Home slot of a key; the program and the compiler in bpf/lib use this one. */
-static inline __attribute__((always_inline)) __u32
-dmux_hash(__u32 side, __u32 len, __u32 a0, __u32 a1, __u32 a2, __u32 a3)
-{
-	__u64 h = (__u64)(a0 ^ (len << 16) ^ (side << 24)) * 0x9E3779B97F4A7C15ULL;
-
-	h ^= (__u64)a1 * 0xC2B2AE3D27D4EB4FULL;
-	h ^= (__u64)a2 * 0x165667B19E3779F9ULL;
-	h ^= (__u64)a3 * 0xD6E8FEB86659FD93ULL;
-	return (__u32)(h >> (64 - DMUX_HASH_BITS));
-}
 
 /* dmux_rule_hits: PERCPU_ARRAY[DMUX_MAX_RULES] of __u64 packets. */
 

@@ -3,16 +3,9 @@
  * ns per packet of the XDP programs with BPF_PROG_TEST_RUN (repeat): the
  * minimal counter (xdp_count) against dmux.bpf with 0, 1k and 100k rules,
  * IPv4 and IPv6 UDP. Each figure is the median of TRIALS runs of REPEAT.
- * The rule sets (load_rules): N host rules (/32 in 172.16.0.0/12 and /128 in
- * 2001:db9::/32, half each, 1 in 8 on the destination side, drop), plus
- * three rules the packets exercise: "src 10.0.0.0/16 proto tcp drop",
- * "src 2001:db8::/48 proto tcp drop", "proto tcp dport 22 drop". The UDP
- * packet's source hits the /16 (or /48) prefix whose rule does not match
- * (wrong protocol), the destination side has no prefix near the packet's
- * destination (dmux_pfx_filter says so, no probe), and the one wildcard rule
- * is evaluated, so the default verdict (pass) ends the walk: per family two
- * prefix lengths on the source side, one on the destination side. With 100k rules the prefixes do not fit dmux_pfx_hash and the
- * program uses the LPM tries.
+ * The rule sets make the lookup do real work: the packet's source hits an
+ * LPM entry whose rule does not match (wrong protocol), and two wildcard
+ * rules are evaluated, so the default verdict (pass) ends the walk.
  * Usage: bench OBJDIR OUT.json. Needs root.
  */
 #include <errno.h>

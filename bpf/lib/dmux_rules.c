@@ -8,12 +8,6 @@
  * covers P, ascending, so one longest-prefix lookup yields all candidates and
  * the program takes the lowest id that matches among the src, dst and
  * wildcard candidates.
- *
- * The same entries go into dmux_pfx_hash (one open-addressing table for all
- * sides, see dmux_maps.h) for every side that has at most DMUX_HASH_LENS
- * prefix lengths and whose keys all fit within DMUX_HASH_PROBE slots of their
- * home; the program looks those sides up there (inlined array lookups, no
- * helper call) and the others in their trie.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -90,174 +84,9 @@ static struct group *table_find(const struct table *t, __u8 len, const __u8 *add
 	}
 }
 
-/* Entries of one compile, for dmux_pfx_hash. */
-struct hent {
-	__u8 side, len;
-	__u8 addr[16];
-	struct dmux_rule_list l;
-};
-
-struct hset {
-	struct hent *e;
-	size_t n, cap;
-};
-
-static int hset_add(struct hset *h, int side, const struct pfx_rule *p,
-		    const struct dmux_rule_list *l)
+static int write_side(int fd, int v6, struct pfx_rule *pr, __u32 n, __u32 *count,
+		      __u32 *bad)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 256;
-		void *e = realloc(h->e, cap * sizeof(*h->e));
-
-		if (!e)
-			return -ENOMEM;
-		h->e = e;
-		h->cap = cap;
-	}
-	h->e[h->n] = (struct hent){ .side = side, .len = p->len, .l = *l };
-	memcpy(h->e[h->n].addr, p->addr, 16);
-	h->n++;
-	return 0;
-}
-
-/* Place @e in @tab; 0, or -ENOSPC when no slot within DMUX_HASH_PROBE. */
-static int hash_place(struct dmux_hash_slot *tab, const struct hent *e)
-{
-	__u32 a[4], h;
-
-	memcpy(a, e->addr, 16);
-	h = dmux_hash(e->side + 1, e->len, a[0], a[1], a[2], a[3]);
-	for (__u32 j = 0; j < DMUX_HASH_PROBE; j++) {
-		struct dmux_hash_slot *t = &tab[(h + j) & (DMUX_HASH_SLOTS - 1)];
-
-		if (t->side)
-			continue;
-		memcpy(t->addr, a, 16);
-		t->side = e->side + 1;
-		t->len = e->len;
-		t->l = e->l;
-		return 0;
-	}
-	return -ENOSPC;
-}
-
-/* dmux_pfx_filter and hlen_always for the sides in c->hash_sides. */
-static int write_filter(int fd, const struct hset *h, struct dmux_config *c)
-{
-	__u32 n = 1U << DMUX_FILTER_BITS, *keys = malloc(n * sizeof(*keys)), count = n;
-	struct dmux_pfx_filter *f = calloc(n, sizeof(*f));
-	int err = 0;
-
-	if (!keys || !f) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hent *e = &h->e[i];
-		__u32 a0, bit = 0;
-
-		if (!(c->hash_sides & (1U << e->side)))
-			continue;
-		for (int li = 0; li < c->n_hlen[e->side]; li++)
-			if (c->hlen[e->side][li] == e->len)
-				bit = 1U << li;
-		if (e->len < DMUX_FILTER_LEN(e->side)) {
-			c->hlen_always[e->side] |= bit;
-			continue;
-		}
-		memcpy(&a0, e->addr, 4);
-		f[dmux_filter_idx(e->side, a0)].m[e->side] |= bit;
-	}
-	for (__u32 k = 0; k < n; k++)
-		keys[k] = k;
-	if (bpf_map_update_batch(fd, keys, f, &count, NULL))
-		err = -errno;
-out:
-	free(keys);
-	free(f);
-	return err;
-}
-
-/*
- * Fill dmux_pfx_hash with the sides that fit (fewest entries first, so one
- * big side does not push the small ones out) and record them in @c.
- */
-static int write_hash(int fd, int ffd, const struct hset *h, struct dmux_config *c)
-{
-	size_t sz = (size_t)DMUX_HASH_SLOTS * sizeof(struct dmux_hash_slot);
-	struct dmux_hash_slot *tab = calloc(1, sz), *save = malloc(sz);
-	size_t nside[DMUX_SIDES] = { 0 }, used = 0;
-	__u32 *keys = malloc(DMUX_HASH_SLOTS * sizeof(__u32)), count;
-	int done[DMUX_SIDES] = { 0 }, err = 0;
-
-	c->hash_sides = 0;
-	memset(c->hlen_always, 0, sizeof(c->hlen_always));
-	memset(c->n_hlen, 0, sizeof(c->n_hlen));
-	memset(c->hmask, 0, sizeof(c->hmask));
-	memset(c->hlen, 0, sizeof(c->hlen));
-	if (!tab || !save || !keys) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < h->n; i++)
-		nside[h->e[i].side]++;
-	for (int round = 0; round < DMUX_SIDES; round++) {
-		unsigned char lens[129] = { 0 };
-		int s = -1, nl = 0, ok = 1;
-
-		for (int t = 0; t < DMUX_SIDES; t++)
-			if (!done[t] && nside[t] && (s < 0 || nside[t] < nside[s]))
-				s = t;
-		if (s < 0)
-			break;
-		done[s] = 1;
-		for (size_t i = 0; i < h->n; i++)
-			if (h->e[i].side == s && !lens[h->e[i].len]++)
-				nl++;
-		/* at most half full: probe chains stay short */
-		if (nl > DMUX_HASH_LENS || 2 * (used + nside[s]) > DMUX_HASH_SLOTS)
-			continue;
-		memcpy(save, tab, sz);
-		for (size_t i = 0; i < h->n && ok; i++)
-			if (h->e[i].side == s && hash_place(tab, &h->e[i]))
-				ok = 0;
-		if (!ok) {
-			memcpy(tab, save, sz);
-			continue;
-		}
-		used += nside[s];
-		c->hash_sides |= 1U << s;
-		for (int len = 128; len >= 0; len--) {
-			__u8 m[16], ones[16];
-			int li = c->n_hlen[s];
-
-			if (!lens[len])
-				continue;
-			c->hlen[s][li] = len;
-			memset(ones, 0xff, 16);
-			mask_to(m, ones, len);
-			memcpy(c->hmask[s][li], m, 16);
-			c->n_hlen[s]++;
-		}
-	}
-	for (__u32 k = 0; k < DMUX_HASH_SLOTS; k++)
-		keys[k] = k;
-	count = DMUX_HASH_SLOTS;
-	if (bpf_map_update_batch(fd, keys, tab, &count, NULL))
-		err = -errno;
-	if (!err)
-		err = write_filter(ffd, h, c);
-out:
-	free(tab);
-	free(save);
-	free(keys);
-	return err;
-}
-
-static int write_side(int fd, int side, struct pfx_rule *pr, __u32 n, __u32 *count,
-		      __u32 *bad, struct hset *hs)
-{
-	int v6 = side >= DMUX_SRC6;
 	struct table t = { .pr = pr };
 	unsigned char lens[129] = { 0 };
 	__u32 cap = 16, i;
@@ -314,8 +143,6 @@ static int write_side(int fd, int side, struct pfx_rule *pr, __u32 n, __u32 *cou
 		memcpy(key.addr, p->addr, v6 ? 16 : 4);
 		if (bpf_map_update_elem(fd, &key, &l, BPF_ANY))
 			err = -errno;
-		else
-			err = hset_add(hs, side, p, &l);
 	}
 	if (err)
 		goto out;
@@ -363,7 +190,6 @@ int dmux_rules_compile_mem(const struct dmux_fds *f, const __u32 *ids,
 	struct pfx_rule *side[DMUX_SIDES];
 	__u32 nside[DMUX_SIDES] = { 0 }, counts[DMUX_SIDES] = { 0 }, zero = 0;
 	struct dmux_rule_list wild = { 0 };
-	struct hset hs = { 0 };
 	struct dmux_config c;
 	int err = 0, s;
 
@@ -398,20 +224,18 @@ int dmux_rules_compile_mem(const struct dmux_fds *f, const __u32 *ids,
 		/* normalise: host bits zero, so equal prefixes compare equal */
 		for (__u32 i = 0; i < nside[s]; i++)
 			mask_to(side[s][i].addr, side[s][i].addr, side[s][i].len);
-		err = write_side(f->lpm[s], s, side[s], nside[s], &counts[s], bad, &hs);
+		err = write_side(f->lpm[s], s >= DMUX_SRC6, side[s], nside[s], &counts[s], bad);
 	}
 	for (s = 0; s < DMUX_SIDES; s++)
 		free(side[s]);
-	if (!err)
-		err = dmux_config_get(f, &c);
-	if (!err)
-		err = write_hash(f->pfx_hash, f->pfx_filter, &hs, &c);
-	free(hs.e);
 	if (err)
 		return err;
 	qsort(wild.ids, wild.n, sizeof(wild.ids[0]), u32_cmp);
 	if (bpf_map_update_elem(f->wild, &zero, &wild, BPF_ANY))
 		return -errno;
+	err = dmux_config_get(f, &c);
+	if (err)
+		return err;
 	c.n_src4 = counts[DMUX_SRC4];
 	c.n_dst4 = counts[DMUX_DST4];
 	c.n_src6 = counts[DMUX_SRC6];

@@ -60,8 +60,6 @@ static const struct { const char *name; size_t off; } map_fields[] = {
 	{ DMUX_MAP_RULES, offsetof(struct dmux_fds, rules) },
 	{ DMUX_MAP_RULE_HITS, offsetof(struct dmux_fds, hits) },
 	{ DMUX_MAP_WILD, offsetof(struct dmux_fds, wild) },
-	{ DMUX_MAP_PFX_HASH, offsetof(struct dmux_fds, pfx_hash) },
-	{ DMUX_MAP_PFX_FILTER, offsetof(struct dmux_fds, pfx_filter) },
 	{ DMUX_MAP_LPM_SRC4, offsetof(struct dmux_fds, lpm[DMUX_SRC4]) },
 	{ DMUX_MAP_LPM_DST4, offsetof(struct dmux_fds, lpm[DMUX_DST4]) },
 	{ DMUX_MAP_LPM_SRC6, offsetof(struct dmux_fds, lpm[DMUX_SRC6]) },

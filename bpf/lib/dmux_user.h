@@ -16,7 +16,7 @@ struct bpf_object;
 enum dmux_lpm_side { DMUX_SRC4, DMUX_DST4, DMUX_SRC6, DMUX_DST6, DMUX_SIDES };
 
 struct dmux_fds {
-	int ifcfg, config, stats, mux_stats, rules, hits, wild, pfx_hash, pfx_filter;
+	int ifcfg, config, stats, mux_stats, rules, hits, wild;
 	int lpm[DMUX_SIDES];
 	int xskmap, cpumap;
 	int owned;		/* opened from pins: close on dmux_fds_close */
@@ -45,8 +45,8 @@ int dmux_rule_clear(const struct dmux_fds *f, __u32 id);
 /* Read all valid rules: *out malloc'd array of ids and rules. Returns count. */
 int dmux_rules_read(const struct dmux_fds *f, __u32 **ids, struct dmux_rule **rules);
 /*
- * Rebuild the LPM tries, dmux_pfx_hash, the wildcard list and the counts in
- * dmux_config from dmux_rules. -E2BIG (and *bad = rule id) when a prefix is covered by
+ * Rebuild the LPM tries, the wildcard list and the counts in dmux_config
+ * from dmux_rules. -E2BIG (and *bad = rule id) when a prefix is covered by
  * more than DMUX_LIST_MAX rules or there are more wildcard rules than that.
  */
 int dmux_rules_compile(const struct dmux_fds *f, __u32 *bad);
