@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Simulated BAM-DMUX modem: a hardware model that plays the BAM DMA
+ * controller, the apps SMSM (smem-state provider) and the modem SMSM
+ * (interrupt controller) of a Qualcomm phone, plus the modem firmware's
+ * BAM-DMUX end and one Raw-IP netdev per channel (mdm0..mdm7).
+ */
+#ifndef BAM_DMUX_SIM_H
+#define BAM_DMUX_SIM_H
+
+#include <linux/atomic.h>
+#include <linux/dmaengine.h>
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "../bam_dmux_wire.h"
+
+#define SIM_NUM_CHANS		6
+#define SIM_PIPE_TX		4	/* host to modem, MEM_TO_DEV */
+#define SIM_PIPE_RX		5	/* modem to host, DEV_TO_MEM */
+#define SIM_NUM_IRQS		32
+#define SIM_IRQ_PC		1	/* modem power state (level) */
+#define SIM_IRQ_PC_ACK		11	/* toggles per acknowledged host vote */
+#define SIM_BIT_PC		BIT(1)	/* host vote */
+#define SIM_BIT_PC_ACK		BIT(11)	/* host acknowledgment toggle */
+#define SIM_BACKLOG_MAX		64
+#define SIM_HANDSHAKE_MS	5000
+/* Largest transfer the model accepts: a frame of the widest known buffer. */
+#define SIM_MAX_XFER		(BAM_DMUX_BUFFER_SIZE + BAM_DMUX_MAX_PAD + \
+				 BAM_DMUX_HDR_SIZE)
+#define SIM_INJECT_MAX		16384
+
+enum sim_power {
+	SIM_OFF,
+	SIM_UP_WAIT,	/* pc raised, waiting for the host's ack */
+	SIM_UP,
+	SIM_DOWN_WAIT,	/* pc lowered, waiting for the host's ack */
+};
+
+enum sim_counter {
+	SIM_CNT_TX_FRAMES,
+	SIM_CNT_TX_BYTES,
+	SIM_CNT_RX_FRAMES,
+	SIM_CNT_RX_BYTES,
+	SIM_CNT_RX_NO_BUFFER,
+	/* one per enum bam_dmux_wire_err, BAM_DMUX_WIRE_SHORT first */
+	SIM_CNT_WIRE_ERR,
+	SIM_CNT_DATA_CLOSED_CH = SIM_CNT_WIRE_ERR + BAM_DMUX_WIRE_NUM_ERR - 1,
+	SIM_CNT_DMA_WHILE_DOWN,
+	SIM_CNT_OPEN_CMDS,
+	SIM_CNT_CLOSE_CMDS,
+	SIM_CNT_ALLOC_WHILE_DOWN,
+	SIM_CNT_BAD_ADDR,
+	SIM_CNT_RX_TOO_BIG,
+	SIM_CNT_UNEXPECTED_ACK,
+	SIM_CNT_NUM,
+};
+
+struct sim_sg {
+	dma_addr_t addr;
+	u32 len;
+};
+
+struct sim_desc {
+	struct dma_async_tx_descriptor txd;
+	struct list_head node;
+	enum dma_transfer_direction dir;
+	enum dmaengine_tx_result result;
+	u32 total;
+	u32 done;
+	bool bad;		/* an address outside linear-mapped RAM */
+	unsigned int nents;
+	struct sim_sg sg[] __counted_by(nents);
+};
+
+struct sim_modem;
+
+struct sim_chan {
+	struct dma_chan chan;
+	struct sim_modem *sim;
+	spinlock_t lock;		/* protects the lists and backlog */
+	struct list_head submitted;
+	struct list_head issued;
+	struct list_head completed;
+	struct work_struct bh_work;	/* on system_bh_wq */
+	struct dma_slave_config cfg;
+	enum dma_transfer_direction dir;	/* wired direction */
+	bool allocated;
+};
+
+/* A frame waiting for an RX buffer. */
+struct sim_frame {
+	struct list_head node;
+	u32 len;
+	u8 data[] __counted_by(len);
+};
+
+enum sim_gen_state {
+	SIM_GEN_IDLE,
+	SIM_GEN_RUNNING,
+	SIM_GEN_DONE,
+};
+
+struct sim_gen_cfg {
+	u8 ch;
+	u8 proto;
+	u16 sport;
+	u16 dport;
+	u32 size;
+	u64 count;
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} src, dst;
+};
+
+struct sim_gen {
+	struct work_struct work;
+	struct mutex lock;		/* serialises start and stop */
+	struct sim_gen_cfg cfg;
+	enum sim_gen_state state;
+	bool stop;
+	u64 sent;
+	u64 refused;
+	u64 elapsed_ns;
+};
+
+struct sim_modem {
+	struct device *dev;
+	struct device_node *dma_np;
+	struct device_node *apps_np;
+	struct device_node *modem_np;
+
+	/* DMA engine */
+	struct dma_device dma;
+	struct sim_chan chans[SIM_NUM_CHANS];
+	bool dma_registered;
+	wait_queue_head_t rx_wq;	/* an RX buffer was posted */
+	struct list_head backlog;	/* under chans[SIM_PIPE_RX].lock */
+	unsigned int backlog_len;
+	u8 tx_buf[SIM_MAX_XFER];	/* used by the TX pipe's BH work only */
+
+	/* SMSM */
+	struct qcom_smem_state *state;
+	struct irq_domain *domain;
+	unsigned int irq_type[SIM_NUM_IRQS];	/* IRQ_TYPE_EDGE_* */
+	unsigned long irq_enabled;		/* atomic bitops */
+
+	/* modem state, under lock */
+	spinlock_t lock;
+	enum sim_power power;
+	bool dma_on;
+	bool want_up;
+	bool stopping;
+	bool pc_level;
+	bool ack_level;
+	bool ack_waiting;	/* waiting for a host pc-ack toggle */
+	bool host_vote;
+	u32 host_bits;
+	u32 host_acks;
+	u32 modem_acks;
+	u32 pending_vote_acks;
+	u8 open_modem;
+	u8 open_host;
+	u8 announce;
+	int ack_delay_ms;
+	bool collapse;
+	wait_queue_head_t ack_wq;
+
+	struct mutex power_mutex;	/* serialises power transitions */
+	struct workqueue_struct *wq;	/* ordered: power, announce, gen */
+	struct work_struct power_work;
+	struct work_struct announce_work;
+	struct delayed_work ack_work;
+
+	atomic_t fault_prep;
+	atomic_t fault_alloc_chan;
+	atomic64_t cnt[SIM_CNT_NUM];
+
+	struct net_device *mdm[BAM_DMUX_NUM_CH];
+	struct sim_gen gen;
+	struct dentry *dbg;
+};
+
+static inline void sim_count(struct sim_modem *sim, enum sim_counter c,
+			     u64 n)
+{
+	atomic64_add(n, &sim->cnt[c]);
+}
+
+const char *sim_counter_name(enum sim_counter c);
+
+/* sim_dma.c */
+int sim_dma_register(struct sim_modem *sim);
+void sim_dma_unregister(struct sim_modem *sim);
+void sim_dma_power_off(struct sim_modem *sim);
+bool sim_dma_rx_has_buffer(struct sim_modem *sim);
+
+void sim_dma_queue_stats(struct sim_modem *sim, unsigned int *rx_posted,
+			 unsigned int *tx_pending, unsigned int *backlog);
+
+#define SIM_RX_BACKLOG	BIT(0)	/* queue the frame if no buffer is posted */
+#define SIM_RX_TRY	BIT(1)	/* do not count a refusal */
+int sim_rx_send(struct sim_modem *sim, const struct bam_dmux_hdr *hdr,
+		const void *payload, unsigned int len, unsigned int flags);
+int sim_rx_send_raw(struct sim_modem *sim, const void *buf,
+		    unsigned int len, unsigned int flags);
+
+/* sim_smsm.c */
+int sim_smsm_register(struct sim_modem *sim);
+void sim_smsm_unregister(struct sim_modem *sim);
+void sim_irq_edge(struct sim_modem *sim, unsigned int hwirq, bool rising);
+
+/* sim_modem.c */
+int sim_modem_init(struct sim_modem *sim);
+void sim_modem_destroy(struct sim_modem *sim);
+void sim_modem_stop(struct sim_modem *sim);
+void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value);
+int sim_modem_set_power(struct sim_modem *sim, bool up);
+int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch);
+void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
+			  unsigned int len);
+void sim_modem_set_ack_delay(struct sim_modem *sim, int ms);
+bool sim_modem_ch_open(struct sim_modem *sim, u8 ch);
+
+/* sim_netdev.c */
+int sim_netdev_register(struct sim_modem *sim);
+void sim_netdev_unregister(struct sim_modem *sim);
+void sim_netdev_rx(struct sim_modem *sim, u8 ch, const void *payload,
+		   unsigned int len);
+
+/* sim_gen.c */
+void sim_gen_init(struct sim_modem *sim);
+int sim_gen_start(struct sim_modem *sim, const char *args);
+void sim_gen_stop(struct sim_modem *sim);
+
+/* sim_debugfs.c */
+void sim_debugfs_init(struct sim_modem *sim);
+void sim_debugfs_exit(struct sim_modem *sim);
+
+#endif /* BAM_DMUX_SIM_H */

@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Simulated BAM DMA controller: six pipes like msm8916's BAM-DMUX BAM, of
+ * which pipe 4 (host to modem, MEM_TO_DEV) and pipe 5 (modem to host,
+ * DEV_TO_MEM) are wired to the modem. One DMUX frame per descriptor.
+ *
+ * Like a BAM with qcom,powered-remotely, the pipes only work while the modem
+ * powers the engine: channels cannot be allocated and transfers fail while
+ * it is off.
+ */
+
+#include <linux/dmaengine.h>
+#include <linux/mm.h>
+#include <linux/of_dma.h>
+#include <linux/overflow.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include "sim.h"
+
+static struct sim_chan *to_sim_chan(struct dma_chan *chan)
+{
+	return container_of(chan, struct sim_chan, chan);
+}
+
+static struct sim_desc *to_sim_desc(struct dma_async_tx_descriptor *txd)
+{
+	return container_of(txd, struct sim_desc, txd);
+}
+
+/*
+ * The controller sits on the CPU's bus: the node has neither iommus nor
+ * dma-ranges (QEMU virt), so a bus address is a physical address, and the
+ * model reaches the buffer through the kernel's linear map as a bus master
+ * would reach memory. Anything that is not linear-mapped RAM is refused.
+ */
+static bool sim_dma_addr_ok(dma_addr_t addr, u32 len)
+{
+	phys_addr_t p, last;
+
+	if (!len)
+		return true;
+	if (check_add_overflow((phys_addr_t)addr, (phys_addr_t)len - 1, &last))
+		return false;
+	for (p = addr & PAGE_MASK; p <= last; p += PAGE_SIZE) {
+		if (!pfn_valid(PHYS_PFN(p)) || !virt_addr_valid(phys_to_virt(p)))
+			return false;
+		if (p + PAGE_SIZE < p)
+			break;
+	}
+	return true;
+}
+
+/* Copy between @buf and the descriptor's buffers; @buf NULL writes zeros. */
+static void sim_desc_copy(struct sim_desc *d, u32 pos, void *buf, u32 len,
+			  bool to_desc)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nents && len; i++) {
+		void *va;
+		u32 n;
+
+		if (pos >= d->sg[i].len) {
+			pos -= d->sg[i].len;
+			continue;
+		}
+		n = min(len, d->sg[i].len - pos);
+		/* bus address == physical address, checked at prep time */
+		va = phys_to_virt(d->sg[i].addr + pos);
+		if (!to_desc)
+			memcpy(buf, va, n);
+		else if (buf)
+			memcpy(va, buf, n);
+		else
+			memset(va, 0, n);
+		if (buf)
+			buf += n;
+		len -= n;
+		pos = 0;
+	}
+}
+
+/* What dma_cookie_complete() and vchan_cookie_complete() do. */
+static void sim_desc_complete(struct sim_chan *sc, struct sim_desc *d,
+			      enum dmaengine_tx_result result)
+{
+	lockdep_assert_held(&sc->lock);
+
+	d->result = result;
+	sc->chan.completed_cookie = d->txd.cookie;
+	d->txd.cookie = 0;
+	list_move_tail(&d->node, &sc->completed);
+	queue_work(system_bh_wq, &sc->bh_work);
+}
+
+static void sim_desc_free_list(struct list_head *head)
+{
+	struct sim_desc *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, head, node) {
+		list_del(&d->node);
+		kfree(d);
+	}
+}
+
+/* As dmaengine_desc_get_callback_invoke() in drivers/dma/dmaengine.h. */
+static void sim_desc_callback(struct dma_async_tx_descriptor *txd,
+			      const struct dmaengine_result *res)
+{
+	if (txd->callback_result)
+		txd->callback_result(txd->callback_param, res);
+	else if (txd->callback)
+		txd->callback(txd->callback_param);
+}
+
+/* Host-to-modem pipe: the modem reads each issued frame. BH context. */
+static void sim_tx_process(struct sim_chan *sc)
+{
+	struct sim_modem *sim = sc->sim;
+	u8 *buf = sim->tx_buf;
+	unsigned long flags;
+	struct sim_desc *d;
+	u32 len;
+
+	for (;;) {
+		spin_lock_irqsave(&sc->lock, flags);
+		d = list_first_entry_or_null(&sc->issued, struct sim_desc, node);
+		if (!d) {
+			spin_unlock_irqrestore(&sc->lock, flags);
+			return;
+		}
+		if (d->bad) {
+			sim_count(sim, SIM_CNT_BAD_ADDR, 1);
+			sim_desc_complete(sc, d, DMA_TRANS_READ_FAILED);
+			spin_unlock_irqrestore(&sc->lock, flags);
+			continue;
+		}
+		len = d->total;
+		sim_desc_copy(d, 0, buf, min_t(u32, len, SIM_MAX_XFER), false);
+		d->done = len;
+		sim_desc_complete(sc, d, DMA_TRANS_NOERROR);
+		spin_unlock_irqrestore(&sc->lock, flags);
+
+		/* only the header is read when len exceeds the copy */
+		sim_modem_host_frame(sim, buf, len);
+	}
+}
+
+/* Runs on system_bh_wq: softirq context, like bam_dma's tasklet. */
+static void sim_chan_bh(struct work_struct *work)
+{
+	struct sim_chan *sc = container_of(work, struct sim_chan, bh_work);
+	struct dmaengine_result res;
+	unsigned long flags;
+	struct sim_desc *d;
+
+	if (sc->dir == DMA_MEM_TO_DEV)
+		sim_tx_process(sc);
+
+	for (;;) {
+		spin_lock_irqsave(&sc->lock, flags);
+		d = list_first_entry_or_null(&sc->completed, struct sim_desc,
+					     node);
+		if (d)
+			list_del(&d->node);
+		spin_unlock_irqrestore(&sc->lock, flags);
+		if (!d)
+			break;
+
+		res.result = d->result;
+		res.residue = d->total - d->done;
+		sim_desc_callback(&d->txd, &res);
+		kfree(d);
+	}
+}
+
+/*
+ * Write one frame, made of @a, @b and @zeros zero bytes, into the oldest
+ * posted RX buffer. Buffers with a bad address fail and are skipped.
+ */
+static int sim_rx_write(struct sim_modem *sim, const void *a, u32 alen,
+			const void *b, u32 blen, u32 zeros)
+{
+	struct sim_chan *sc = &sim->chans[SIM_PIPE_RX];
+	u32 len = alen + blen + zeros;
+	struct sim_desc *d;
+
+	lockdep_assert_held(&sc->lock);
+
+	for (;;) {
+		d = list_first_entry_or_null(&sc->issued, struct sim_desc, node);
+		if (!d)
+			return -ENOBUFS;
+		if (!d->bad)
+			break;
+		sim_count(sim, SIM_CNT_BAD_ADDR, 1);
+		sim_desc_complete(sc, d, DMA_TRANS_WRITE_FAILED);
+	}
+	if (len > d->total) {
+		sim_count(sim, SIM_CNT_RX_TOO_BIG, 1);
+		return -EMSGSIZE;
+	}
+
+	sim_desc_copy(d, 0, (void *)a, alen, true);
+	sim_desc_copy(d, alen, (void *)b, blen, true);
+	sim_desc_copy(d, alen + blen, NULL, zeros, true);
+	d->done = len;
+	sim_desc_complete(sc, d, DMA_TRANS_NOERROR);
+	sim_count(sim, SIM_CNT_RX_FRAMES, 1);
+	sim_count(sim, SIM_CNT_RX_BYTES, len);
+	return 0;
+}
+
+/* Move backlogged frames into freshly posted buffers, in order. */
+static void sim_rx_drain(struct sim_modem *sim)
+{
+	struct sim_frame *f;
+	int ret;
+
+	lockdep_assert_held(&sim->chans[SIM_PIPE_RX].lock);
+
+	while ((f = list_first_entry_or_null(&sim->backlog, struct sim_frame,
+					     node))) {
+		ret = sim_rx_write(sim, f->data, f->len, NULL, 0, 0);
+		if (ret == -ENOBUFS)
+			break;
+		list_del(&f->node);
+		sim->backlog_len--;
+		kfree(f);
+	}
+}
+
+static int sim_rx_put(struct sim_modem *sim, const void *a, u32 alen,
+		      const void *b, u32 blen, u32 zeros, unsigned int flags)
+{
+	struct sim_chan *sc = &sim->chans[SIM_PIPE_RX];
+	u32 len = alen + blen + zeros;
+	unsigned long irqflags;
+	struct sim_frame *f;
+	int ret;
+
+	spin_lock_irqsave(&sc->lock, irqflags);
+	if (!READ_ONCE(sim->dma_on)) {
+		ret = -ENETDOWN;
+		goto out;
+	}
+	if (list_empty(&sim->backlog)) {
+		ret = sim_rx_write(sim, a, alen, b, blen, zeros);
+		if (ret != -ENOBUFS)
+			goto out;
+	}
+	if ((flags & SIM_RX_BACKLOG) && sim->backlog_len < SIM_BACKLOG_MAX) {
+		f = kmalloc(struct_size(f, data, len), GFP_ATOMIC);
+		if (f) {
+			f->len = len;
+			memcpy(f->data, a, alen);
+			if (blen)
+				memcpy(f->data + alen, b, blen);
+			memset(f->data + alen + blen, 0, zeros);
+			list_add_tail(&f->node, &sim->backlog);
+			sim->backlog_len++;
+			ret = 0;
+			goto out;
+		}
+	}
+	ret = -ENOBUFS;
+	if (!(flags & SIM_RX_TRY))
+		sim_count(sim, SIM_CNT_RX_NO_BUFFER, 1);
+out:
+	spin_unlock_irqrestore(&sc->lock, irqflags);
+	return ret;
+}
+
+/**
+ * sim_rx_send() - send a frame from the modem to the host
+ * @sim: the modem
+ * @hdr: its header; @hdr->pad zero bytes follow the payload
+ * @payload: @len bytes, may be NULL if @len is 0
+ * @len: payload length
+ * @flags: SIM_RX_BACKLOG to queue the frame if no buffer is posted,
+ *	   SIM_RX_TRY not to count a refusal
+ *
+ * Return: 0 if delivered or queued, -ENETDOWN if the engine is off,
+ * -ENOBUFS if refused, -EMSGSIZE if larger than the posted buffer.
+ */
+int sim_rx_send(struct sim_modem *sim, const struct bam_dmux_hdr *hdr,
+		const void *payload, unsigned int len, unsigned int flags)
+{
+	return sim_rx_put(sim, hdr, sizeof(*hdr), payload, len, hdr->pad,
+			  flags);
+}
+
+/* Send exactly @len raw bytes as one RX transfer. */
+int sim_rx_send_raw(struct sim_modem *sim, const void *buf, unsigned int len,
+		    unsigned int flags)
+{
+	return sim_rx_put(sim, buf, len, NULL, 0, 0, flags);
+}
+
+bool sim_dma_rx_has_buffer(struct sim_modem *sim)
+{
+	struct sim_chan *sc = &sim->chans[SIM_PIPE_RX];
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	ret = !list_empty(&sc->issued) && list_empty(&sim->backlog);
+	spin_unlock_irqrestore(&sc->lock, flags);
+	return ret;
+}
+
+void sim_dma_queue_stats(struct sim_modem *sim, unsigned int *rx_posted,
+			 unsigned int *tx_pending, unsigned int *backlog)
+{
+	struct sim_chan *sc;
+	unsigned long flags;
+	struct sim_desc *d;
+
+	sc = &sim->chans[SIM_PIPE_RX];
+	*rx_posted = 0;
+	spin_lock_irqsave(&sc->lock, flags);
+	list_for_each_entry(d, &sc->issued, node)
+		(*rx_posted)++;
+	*backlog = sim->backlog_len;
+	spin_unlock_irqrestore(&sc->lock, flags);
+
+	sc = &sim->chans[SIM_PIPE_TX];
+	*tx_pending = 0;
+	spin_lock_irqsave(&sc->lock, flags);
+	list_for_each_entry(d, &sc->submitted, node)
+		(*tx_pending)++;
+	list_for_each_entry(d, &sc->issued, node)
+		(*tx_pending)++;
+	spin_unlock_irqrestore(&sc->lock, flags);
+}
+
+/*
+ * The modem switched the engine off: whatever is still queued fails (the
+ * host should have terminated it before acknowledging), backlog is lost.
+ */
+void sim_dma_power_off(struct sim_modem *sim)
+{
+	struct sim_frame *f, *tmp;
+	struct sim_desc *d, *dn;
+	unsigned long flags;
+	int i;
+
+	for (i = 0; i < SIM_NUM_CHANS; i++) {
+		struct sim_chan *sc = &sim->chans[i];
+
+		spin_lock_irqsave(&sc->lock, flags);
+		list_for_each_entry_safe(d, dn, &sc->issued, node) {
+			sim_count(sim, SIM_CNT_DMA_WHILE_DOWN, 1);
+			sim_desc_complete(sc, d, DMA_TRANS_ABORTED);
+		}
+		if (i == SIM_PIPE_RX) {
+			list_for_each_entry_safe(f, tmp, &sim->backlog, node) {
+				list_del(&f->node);
+				kfree(f);
+			}
+			sim->backlog_len = 0;
+		}
+		spin_unlock_irqrestore(&sc->lock, flags);
+	}
+	wake_up(&sim->rx_wq);
+}
+
+static dma_cookie_t sim_tx_submit(struct dma_async_tx_descriptor *txd)
+{
+	struct sim_chan *sc = to_sim_chan(txd->chan);
+	struct sim_desc *d = to_sim_desc(txd);
+	unsigned long flags;
+	dma_cookie_t cookie;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	cookie = sc->chan.cookie + 1;
+	if (cookie < DMA_MIN_COOKIE)
+		cookie = DMA_MIN_COOKIE;
+	sc->chan.cookie = cookie;
+	txd->cookie = cookie;
+	list_add_tail(&d->node, &sc->submitted);
+	spin_unlock_irqrestore(&sc->lock, flags);
+	return cookie;
+}
+
+static struct dma_async_tx_descriptor *
+sim_prep_slave_sg(struct dma_chan *chan, struct scatterlist *sgl,
+		  unsigned int sg_len, enum dma_transfer_direction dir,
+		  unsigned long flags, void *context)
+{
+	struct sim_chan *sc = to_sim_chan(chan);
+	struct sim_modem *sim = sc->sim;
+	struct scatterlist *sg;
+	struct sim_desc *d;
+	unsigned int i;
+	u32 total = 0;
+
+	if (atomic_dec_if_positive(&sim->fault_prep) >= 0)
+		return NULL;
+	if (dir != sc->dir || !sg_len) {
+		dev_dbg(sim->dev, "pipe %d: refusing direction %d\n",
+			chan->chan_id, dir);
+		return NULL;
+	}
+
+	d = kzalloc(struct_size(d, sg, sg_len), GFP_NOWAIT);
+	if (!d)
+		return NULL;
+	d->nents = sg_len;
+
+	/* consumers may set only the DMA address and length, not a page */
+	for_each_sg(sgl, sg, sg_len, i) {
+		d->sg[i].addr = sg_dma_address(sg);
+		d->sg[i].len = sg_dma_len(sg);
+		if (check_add_overflow(total, d->sg[i].len, &total)) {
+			kfree(d);
+			return NULL;
+		}
+		if (!sim_dma_addr_ok(d->sg[i].addr, d->sg[i].len))
+			d->bad = true;
+	}
+	d->total = total;
+	d->dir = dir;
+
+	dma_async_tx_descriptor_init(&d->txd, chan);
+	d->txd.flags = flags;
+	d->txd.tx_submit = sim_tx_submit;
+	return &d->txd;
+}
+
+static void sim_issue_pending(struct dma_chan *chan)
+{
+	struct sim_chan *sc = to_sim_chan(chan);
+	struct sim_modem *sim = sc->sim;
+	struct sim_desc *d, *tmp;
+	unsigned long flags;
+	bool posted = false;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	if (!READ_ONCE(sim->dma_on)) {
+		list_for_each_entry_safe(d, tmp, &sc->submitted, node) {
+			sim_count(sim, SIM_CNT_DMA_WHILE_DOWN, 1);
+			sim_desc_complete(sc, d, sc->dir == DMA_MEM_TO_DEV ?
+					  DMA_TRANS_READ_FAILED :
+					  DMA_TRANS_WRITE_FAILED);
+		}
+		spin_unlock_irqrestore(&sc->lock, flags);
+		return;
+	}
+
+	list_splice_tail_init(&sc->submitted, &sc->issued);
+	if (sc->dir == DMA_DEV_TO_MEM) {
+		sim_rx_drain(sim);
+		posted = !list_empty(&sc->issued);
+	} else if (!list_empty(&sc->issued)) {
+		queue_work(system_bh_wq, &sc->bh_work);
+	}
+	spin_unlock_irqrestore(&sc->lock, flags);
+
+	if (posted && wq_has_sleeper(&sim->rx_wq))
+		wake_up(&sim->rx_wq);
+}
+
+static enum dma_status sim_tx_status(struct dma_chan *chan,
+				     dma_cookie_t cookie,
+				     struct dma_tx_state *state)
+{
+	struct sim_chan *sc = to_sim_chan(chan);
+	dma_cookie_t last, used;
+	enum dma_status status;
+	unsigned long flags;
+	struct sim_desc *d;
+	u32 residue = 0;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	last = chan->completed_cookie;
+	used = chan->cookie;
+	status = dma_async_is_complete(cookie, last, used);
+	if (status != DMA_COMPLETE) {
+		list_for_each_entry(d, &sc->issued, node)
+			if (d->txd.cookie == cookie)
+				residue = d->total - d->done;
+		list_for_each_entry(d, &sc->submitted, node)
+			if (d->txd.cookie == cookie)
+				residue = d->total;
+	}
+	spin_unlock_irqrestore(&sc->lock, flags);
+
+	dma_set_tx_state(state, last, used, residue);
+	return status;
+}
+
+static int sim_terminate_all(struct dma_chan *chan)
+{
+	struct sim_chan *sc = to_sim_chan(chan);
+	unsigned long flags;
+	LIST_HEAD(head);
+
+	spin_lock_irqsave(&sc->lock, flags);
+	list_splice_tail_init(&sc->submitted, &head);
+	list_splice_tail_init(&sc->issued, &head);
+	list_splice_tail_init(&sc->completed, &head);
+	spin_unlock_irqrestore(&sc->lock, flags);
+
+	sim_desc_free_list(&head);
+	return 0;
+}
+
+/* After this no callback of a terminated descriptor runs any more. */
+static void sim_synchronize(struct dma_chan *chan)
+{
+	flush_work(&to_sim_chan(chan)->bh_work);
+}
+
+static int sim_config(struct dma_chan *chan, struct dma_slave_config *cfg)
+{
+	struct sim_chan *sc = to_sim_chan(chan);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	sc->cfg = *cfg;
+	spin_unlock_irqrestore(&sc->lock, flags);
+	return 0;
+}
+
+static int sim_alloc_chan_resources(struct dma_chan *chan)
+{
+	struct sim_chan *sc = to_sim_chan(chan);
+	struct sim_modem *sim = sc->sim;
+
+	if (atomic_dec_if_positive(&sim->fault_alloc_chan) >= 0)
+		return -EIO;
+	if (!READ_ONCE(sim->dma_on)) {
+		sim_count(sim, SIM_CNT_ALLOC_WHILE_DOWN, 1);
+		dev_dbg(sim->dev, "pipe %d requested while the modem is off\n",
+			chan->chan_id);
+		return -EIO;
+	}
+	sc->allocated = true;
+	return 0;
+}
+
+static void sim_free_chan_resources(struct dma_chan *chan)
+{
+	struct sim_chan *sc = to_sim_chan(chan);
+
+	sim_terminate_all(chan);
+	sim_synchronize(chan);
+	/* a callback may have queued more before the flush */
+	sim_terminate_all(chan);
+	sc->allocated = false;
+}
+
+int sim_dma_register(struct sim_modem *sim)
+{
+	struct dma_device *dd = &sim->dma;
+	int i, ret;
+
+	dma_cap_zero(dd->cap_mask);
+	dma_cap_set(DMA_SLAVE, dd->cap_mask);
+	dma_cap_set(DMA_PRIVATE, dd->cap_mask);
+	dd->dev = sim->dev;
+	INIT_LIST_HEAD(&dd->channels);
+	dd->device_alloc_chan_resources = sim_alloc_chan_resources;
+	dd->device_free_chan_resources = sim_free_chan_resources;
+	dd->device_prep_slave_sg = sim_prep_slave_sg;
+	dd->device_config = sim_config;
+	dd->device_terminate_all = sim_terminate_all;
+	dd->device_synchronize = sim_synchronize;
+	dd->device_issue_pending = sim_issue_pending;
+	dd->device_tx_status = sim_tx_status;
+	dd->directions = BIT(DMA_DEV_TO_MEM) | BIT(DMA_MEM_TO_DEV);
+	dd->src_addr_widths = BIT(DMA_SLAVE_BUSWIDTH_4_BYTES);
+	dd->dst_addr_widths = BIT(DMA_SLAVE_BUSWIDTH_4_BYTES);
+	dd->residue_granularity = DMA_RESIDUE_GRANULARITY_DESCRIPTOR;
+
+	init_waitqueue_head(&sim->rx_wq);
+	INIT_LIST_HEAD(&sim->backlog);
+	for (i = 0; i < SIM_NUM_CHANS; i++) {
+		struct sim_chan *sc = &sim->chans[i];
+
+		sc->sim = sim;
+		spin_lock_init(&sc->lock);
+		INIT_LIST_HEAD(&sc->submitted);
+		INIT_LIST_HEAD(&sc->issued);
+		INIT_LIST_HEAD(&sc->completed);
+		INIT_WORK(&sc->bh_work, sim_chan_bh);
+		if (i == SIM_PIPE_TX)
+			sc->dir = DMA_MEM_TO_DEV;
+		else if (i == SIM_PIPE_RX)
+			sc->dir = DMA_DEV_TO_MEM;
+		else
+			sc->dir = DMA_TRANS_NONE;
+		/* chan_id follows list order: pipe i is chan_id i */
+		sc->chan.device = dd;
+		list_add_tail(&sc->chan.device_node, &dd->channels);
+	}
+
+	ret = dma_async_device_register(dd);
+	if (ret)
+		return ret;
+
+	ret = of_dma_controller_register(sim->dma_np, of_dma_xlate_by_chan_id,
+					 dd);
+	if (ret) {
+		dma_async_device_unregister(dd);
+		return ret;
+	}
+	sim->dma_registered = true;
+	return 0;
+}
+
+void sim_dma_unregister(struct sim_modem *sim)
+{
+	int i;
+
+	if (!sim->dma_registered)
+		return;
+	of_dma_controller_free(sim->dma_np);
+	for (i = 0; i < SIM_NUM_CHANS; i++) {
+		if (sim->chans[i].chan.client_count)
+			dev_err(sim->dev, "pipe %d still held by a consumer\n",
+				i);
+		sim_terminate_all(&sim->chans[i].chan);
+		sim_synchronize(&sim->chans[i].chan);
+	}
+	dma_async_device_unregister(&sim->dma);
+	for (i = 0; i < SIM_NUM_CHANS; i++)
+		sim_terminate_all(&sim->chans[i].chan);
+	sim_dma_power_off(sim);
+	sim->dma_registered = false;
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Packet generator: N UDP frames over IPv4 or IPv6 of IP size S on channel
+ * C, sent to the host as fast as it posts receive buffers. When no buffer is
+ * posted it waits up to SIM_GEN_WAIT_MS, then refuses that frame.
+ */
+
+#include <linux/inet.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
+
+#include "sim.h"
+
+#define SIM_GEN_WAIT_MS	200
+
+/* Build header, IP, UDP and payload; returns the frame length. */
+static unsigned int sim_gen_build(const struct sim_gen_cfg *cfg, u8 *buf)
+{
+	struct bam_dmux_hdr *hdr = (struct bam_dmux_hdr *)buf;
+	unsigned int iplen = cfg->proto == 6 ? sizeof(struct ipv6hdr) :
+					       sizeof(struct iphdr);
+	u8 *ip = buf + BAM_DMUX_HDR_SIZE;
+	struct udphdr *uh = (struct udphdr *)(ip + iplen);
+	unsigned int ulen = cfg->size - iplen;
+	unsigned int i, pad;
+	__wsum csum;
+
+	pad = bam_dmux_hdr_build(hdr, BAM_DMUX_CMD_DATA, cfg->ch, cfg->size);
+	for (i = sizeof(*uh); i < ulen; i++)
+		((u8 *)uh)[i] = i;
+	memset(ip + cfg->size, 0, pad);
+
+	uh->source = htons(cfg->sport);
+	uh->dest = htons(cfg->dport);
+	uh->len = htons(ulen);
+	uh->check = 0;
+	csum = csum_partial(uh, ulen, 0);
+
+	if (cfg->proto == 6) {
+		struct ipv6hdr *ip6 = (struct ipv6hdr *)ip;
+
+		memset(ip6, 0, sizeof(*ip6));
+		ip6->version = 6;
+		ip6->payload_len = htons(ulen);
+		ip6->nexthdr = IPPROTO_UDP;
+		ip6->hop_limit = 64;
+		ip6->saddr = cfg->src.v6;
+		ip6->daddr = cfg->dst.v6;
+		uh->check = csum_ipv6_magic(&ip6->saddr, &ip6->daddr, ulen,
+					    IPPROTO_UDP, csum);
+	} else {
+		struct iphdr *iph = (struct iphdr *)ip;
+
+		memset(iph, 0, sizeof(*iph));
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tot_len = htons(cfg->size);
+		iph->ttl = 64;
+		iph->protocol = IPPROTO_UDP;
+		iph->saddr = cfg->src.v4;
+		iph->daddr = cfg->dst.v4;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+					      IPPROTO_UDP, csum);
+	}
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+
+	return bam_dmux_frame_size(cfg->size);
+}
+
+static bool sim_gen_may_run(struct sim_modem *sim)
+{
+	return !READ_ONCE(sim->gen.stop) && READ_ONCE(sim->dma_on);
+}
+
+static void sim_gen_work(struct work_struct *work)
+{
+	struct sim_modem *sim = container_of(work, struct sim_modem, gen.work);
+	struct sim_gen *gen = &sim->gen;
+	u64 start = ktime_get_ns();
+	unsigned int len;
+	u64 i, n = 0;
+	u16 id = 0;
+	u8 *buf;
+	int ret;
+
+	buf = kmalloc(SIM_MAX_XFER, GFP_KERNEL);
+	if (!buf)
+		goto out;
+	len = sim_gen_build(&gen->cfg, buf);
+
+	for (i = 0; i < gen->cfg.count && sim_gen_may_run(sim); i++) {
+		if (gen->cfg.proto == 4) {
+			struct iphdr *iph = (struct iphdr *)(buf +
+							     BAM_DMUX_HDR_SIZE);
+
+			iph->id = htons(id++);
+			iph->check = 0;
+			iph->check = ip_fast_csum(iph, iph->ihl);
+		}
+
+		ret = sim_rx_send_raw(sim, buf, len, SIM_RX_TRY);
+		if (ret == -ENOBUFS) {
+			wait_event_timeout(sim->rx_wq,
+					   sim_dma_rx_has_buffer(sim) ||
+					   !sim_gen_may_run(sim),
+					   msecs_to_jiffies(SIM_GEN_WAIT_MS));
+			ret = sim_rx_send_raw(sim, buf, len, 0);
+		}
+		if (ret)
+			WRITE_ONCE(gen->refused, gen->refused + 1);
+		else
+			WRITE_ONCE(gen->sent, gen->sent + 1);
+		if (ret || !(++n & 63))
+			WRITE_ONCE(gen->elapsed_ns, ktime_get_ns() - start);
+		cond_resched();
+	}
+	kfree(buf);
+out:
+	WRITE_ONCE(gen->elapsed_ns, ktime_get_ns() - start);
+	WRITE_ONCE(gen->state, SIM_GEN_DONE);
+}
+
+static int sim_gen_parse_addr(const char *s, u8 proto, void *addr)
+{
+	if (proto == 6)
+		return in6_pton(s, -1, addr, -1, NULL) ? 0 : -EINVAL;
+	return in4_pton(s, -1, addr, -1, NULL) ? 0 : -EINVAL;
+}
+
+/* "ch=C size=S count=N [proto=4|6] [src=A dst=A] [sport=P dport=P]" */
+static int sim_gen_parse(char *args, struct sim_gen_cfg *cfg)
+{
+	char *src = NULL, *dst = NULL, *tok, *val;
+	bool have_ch = false, have_size = false, have_count = false;
+	unsigned int min;
+	int ret = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->proto = 4;
+	cfg->sport = 9;
+	cfg->dport = 9;
+
+	while ((tok = strsep(&args, " \t")) && !ret) {
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		if (!val)
+			return -EINVAL;
+		*val++ = '\0';
+		if (!strcmp(tok, "ch")) {
+			ret = kstrtou8(val, 0, &cfg->ch);
+			have_ch = true;
+		} else if (!strcmp(tok, "size")) {
+			ret = kstrtou32(val, 0, &cfg->size);
+			have_size = true;
+		} else if (!strcmp(tok, "count")) {
+			ret = kstrtou64(val, 0, &cfg->count);
+			have_count = true;
+		} else if (!strcmp(tok, "proto")) {
+			ret = kstrtou8(val, 0, &cfg->proto);
+		} else if (!strcmp(tok, "sport")) {
+			ret = kstrtou16(val, 0, &cfg->sport);
+		} else if (!strcmp(tok, "dport")) {
+			ret = kstrtou16(val, 0, &cfg->dport);
+		} else if (!strcmp(tok, "src")) {
+			src = val;
+		} else if (!strcmp(tok, "dst")) {
+			dst = val;
+		} else {
+			return -EINVAL;
+		}
+	}
+	if (ret)
+		return ret;
+	if (!have_ch || !have_size || !have_count)
+		return -EINVAL;
+	if (cfg->ch >= BAM_DMUX_NUM_CH ||
+	    (cfg->proto != 4 && cfg->proto != 6))
+		return -EINVAL;
+	min = (cfg->proto == 6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr)) +
+	      sizeof(struct udphdr);
+	if (cfg->size < min || cfg->size > BAM_DMUX_MAX_DATA_SIZE)
+		return -EINVAL;
+
+	/* defaults: 10.C.0.2 -> 10.C.0.1, fd00:C::2 -> fd00:C::1 */
+	if (cfg->proto == 6) {
+		cfg->src.v6.s6_addr16[0] = htons(0xfd00);
+		cfg->src.v6.s6_addr16[1] = htons(cfg->ch);
+		cfg->dst.v6 = cfg->src.v6;
+		cfg->src.v6.s6_addr[15] = 2;
+		cfg->dst.v6.s6_addr[15] = 1;
+	} else {
+		cfg->src.v4 = htonl(0x0a000002 | cfg->ch << 16);
+		cfg->dst.v4 = htonl(0x0a000001 | cfg->ch << 16);
+	}
+	if (src && sim_gen_parse_addr(src, cfg->proto, &cfg->src))
+		return -EINVAL;
+	if (dst && sim_gen_parse_addr(dst, cfg->proto, &cfg->dst))
+		return -EINVAL;
+	return 0;
+}
+
+int sim_gen_start(struct sim_modem *sim, const char *args)
+{
+	struct sim_gen *gen = &sim->gen;
+	struct sim_gen_cfg cfg;
+	char *copy;
+	int ret;
+
+	if (sysfs_streq(args, "stop")) {
+		mutex_lock(&gen->lock);
+		WRITE_ONCE(gen->stop, true);
+		wake_up(&sim->rx_wq);
+		flush_work(&gen->work);
+		mutex_unlock(&gen->lock);
+		return 0;
+	}
+
+	copy = kstrdup(args, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	ret = sim_gen_parse(strim(copy), &cfg);
+	kfree(copy);
+	if (ret)
+		return ret;
+
+	mutex_lock(&gen->lock);
+	if (READ_ONCE(sim->stopping)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (READ_ONCE(gen->state) == SIM_GEN_RUNNING) {
+		ret = -EBUSY;
+		goto out;
+	}
+	/* the previous run has finished: its work is idle */
+	flush_work(&gen->work);
+
+	gen->cfg = cfg;
+	gen->stop = false;
+	WRITE_ONCE(gen->sent, 0);
+	WRITE_ONCE(gen->refused, 0);
+	WRITE_ONCE(gen->elapsed_ns, 0);
+	WRITE_ONCE(gen->state, SIM_GEN_RUNNING);
+	queue_work(system_unbound_wq, &gen->work);
+out:
+	mutex_unlock(&gen->lock);
+	return ret;
+}
+
+void sim_gen_init(struct sim_modem *sim)
+{
+	INIT_WORK(&sim->gen.work, sim_gen_work);
+	mutex_init(&sim->gen.lock);
+	sim->gen.state = SIM_GEN_IDLE;
+}
+
+void sim_gen_stop(struct sim_modem *sim)
+{
+	mutex_lock(&sim->gen.lock);
+	WRITE_ONCE(sim->gen.stop, true);
+	wake_up(&sim->rx_wq);
+	cancel_work_sync(&sim->gen.work);
+	if (READ_ONCE(sim->gen.state) == SIM_GEN_RUNNING)
+		WRITE_ONCE(sim->gen.state, SIM_GEN_DONE);
+	mutex_unlock(&sim->gen.lock);
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The modem firmware's end of BAM-DMUX: power-control handshake, channel
+ * OPEN/CLOSE and strict validation of the frames the host sends.
+ *
+ * Power-up: switch the DMA engine on, raise the pc line, wait (bounded) for
+ * the host to toggle its pc-ack bit, then OPEN the announced channels that
+ * are not open yet (channels stay open across a power collapse).
+ * Power-down: lower the pc line, wait for the host's ack, switch the engine
+ * off. Each change of the host's vote is acknowledged by toggling the pc-ack
+ * line after ack_delay_ms (never if -1); with collapse set, the vote also
+ * powers the modem up and down.
+ */
+
+#include <linux/device.h>
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+
+#include "sim.h"
+
+static bool sim_stopping(struct sim_modem *sim)
+{
+	return READ_ONCE(sim->stopping);
+}
+
+/* OPEN the announced channels that are not open yet. */
+static void sim_announce(struct sim_modem *sim)
+{
+	unsigned long mask = READ_ONCE(sim->announce) &
+			     ~READ_ONCE(sim->open_modem);
+	unsigned int ch;
+
+	for_each_set_bit(ch, &mask, BAM_DMUX_NUM_CH)
+		sim_modem_send_cmd(sim, BAM_DMUX_CMD_OPEN, ch);
+}
+
+static void sim_power_up(struct sim_modem *sim)
+{
+	bool acked;
+
+	spin_lock_irq(&sim->lock);
+	WRITE_ONCE(sim->dma_on, true);
+	sim->power = SIM_UP_WAIT;
+	sim->ack_waiting = true;
+	WRITE_ONCE(sim->pc_level, true);
+	spin_unlock_irq(&sim->lock);
+
+	sim_irq_edge(sim, SIM_IRQ_PC, true);
+	wait_event_timeout(sim->ack_wq,
+			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
+			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
+
+	spin_lock_irq(&sim->lock);
+	sim->power = SIM_UP;
+	acked = !sim->ack_waiting;
+	spin_unlock_irq(&sim->lock);
+
+	if (acked)
+		sim_announce(sim);
+	else if (!sim_stopping(sim))
+		dev_info(sim->dev, "host did not acknowledge power-up yet\n");
+}
+
+static void sim_power_down(struct sim_modem *sim)
+{
+	bool acked;
+
+	spin_lock_irq(&sim->lock);
+	sim->power = SIM_DOWN_WAIT;
+	sim->ack_waiting = true;
+	WRITE_ONCE(sim->pc_level, false);
+	spin_unlock_irq(&sim->lock);
+
+	sim_irq_edge(sim, SIM_IRQ_PC, false);
+	wait_event_timeout(sim->ack_wq,
+			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
+			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
+
+	spin_lock_irq(&sim->lock);
+	sim->power = SIM_OFF;
+	WRITE_ONCE(sim->dma_on, false);
+	acked = !sim->ack_waiting;
+	spin_unlock_irq(&sim->lock);
+
+	if (!acked && !sim_stopping(sim))
+		dev_info(sim->dev, "host did not acknowledge power-down\n");
+	sim_dma_power_off(sim);
+}
+
+static void sim_power_work(struct work_struct *work)
+{
+	struct sim_modem *sim = container_of(work, struct sim_modem,
+					     power_work);
+	enum sim_power power;
+	bool want;
+
+	mutex_lock(&sim->power_mutex);
+	for (;;) {
+		spin_lock_irq(&sim->lock);
+		want = sim->want_up && !sim->stopping;
+		power = sim->power;
+		spin_unlock_irq(&sim->lock);
+
+		if (want && power == SIM_OFF)
+			sim_power_up(sim);
+		else if (!want && power == SIM_UP)
+			sim_power_down(sim);
+		else
+			break;
+	}
+	mutex_unlock(&sim->power_mutex);
+}
+
+static void sim_announce_work(struct work_struct *work)
+{
+	struct sim_modem *sim = container_of(work, struct sim_modem,
+					     announce_work);
+
+	mutex_lock(&sim->power_mutex);
+	if (READ_ONCE(sim->power) == SIM_UP && !sim_stopping(sim))
+		sim_announce(sim);
+	mutex_unlock(&sim->power_mutex);
+}
+
+static void sim_queue_ack(struct sim_modem *sim)
+{
+	lockdep_assert_held(&sim->lock);
+
+	if (sim->pending_vote_acks && sim->ack_delay_ms >= 0 && !sim->stopping)
+		queue_delayed_work(system_wq, &sim->ack_work,
+				   msecs_to_jiffies(sim->ack_delay_ms));
+}
+
+/*
+ * Toggle the pc-ack line once per host vote change, ack_delay_ms after the
+ * change (or after the previous ack, when changes come faster).
+ */
+static void sim_ack_work(struct work_struct *work)
+{
+	struct sim_modem *sim = container_of(to_delayed_work(work),
+					     struct sim_modem, ack_work);
+	bool level;
+
+	spin_lock_irq(&sim->lock);
+	if (!sim->pending_vote_acks || sim->stopping ||
+	    sim->ack_delay_ms < 0) {
+		spin_unlock_irq(&sim->lock);
+		return;
+	}
+	sim->pending_vote_acks--;
+	sim->modem_acks++;
+	level = !sim->ack_level;
+	WRITE_ONCE(sim->ack_level, level);
+	spin_unlock_irq(&sim->lock);
+
+	sim_irq_edge(sim, SIM_IRQ_PC_ACK, level);
+
+	spin_lock_irq(&sim->lock);
+	sim_queue_ack(sim);
+	spin_unlock_irq(&sim->lock);
+}
+
+/**
+ * sim_modem_host_bits() - the host wrote its smem-state bits
+ * @sim: the modem
+ * @mask: bits written
+ * @value: their new values
+ *
+ * Any context: only records the change and schedules the reaction.
+ */
+void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value)
+{
+	unsigned long flags;
+	u32 old, changed;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	old = sim->host_bits;
+	sim->host_bits = (old & ~mask) | (value & mask);
+	changed = old ^ sim->host_bits;
+
+	if (changed & SIM_BIT_PC) {
+		sim->host_vote = !!(sim->host_bits & SIM_BIT_PC);
+		sim->pending_vote_acks++;
+		if (sim->collapse && !sim->stopping) {
+			sim->want_up = sim->host_vote;
+			queue_work(sim->wq, &sim->power_work);
+		}
+		sim_queue_ack(sim);
+	}
+
+	if (changed & SIM_BIT_PC_ACK) {
+		sim->host_acks++;
+		if (sim->ack_waiting) {
+			sim->ack_waiting = false;
+			/* a late ack to a power-up: announce now */
+			if (sim->power == SIM_UP && !sim->stopping)
+				queue_work(sim->wq, &sim->announce_work);
+			wake_up(&sim->ack_wq);
+		} else {
+			sim_count(sim, SIM_CNT_UNEXPECTED_ACK, 1);
+		}
+	}
+	spin_unlock_irqrestore(&sim->lock, flags);
+}
+
+/* Power the modem up or down; returns once the transition is over. */
+/*
+ * Power the modem up or down as a whole (boot, shutdown), unlike a power
+ * collapse: a shut down modem forgets which channels it had opened, so it
+ * announces them again at the next power-up. Returns once the transition
+ * is over.
+ */
+int sim_modem_set_power(struct sim_modem *sim, bool up)
+{
+	spin_lock_irq(&sim->lock);
+	if (sim->stopping) {
+		spin_unlock_irq(&sim->lock);
+		return -ENODEV;
+	}
+	sim->want_up = up;
+	spin_unlock_irq(&sim->lock);
+
+	queue_work(sim->wq, &sim->power_work);
+	flush_work(&sim->power_work);
+
+	if (!up) {
+		spin_lock_irq(&sim->lock);
+		if (sim->power == SIM_OFF)
+			sim->open_modem = 0;
+		spin_unlock_irq(&sim->lock);
+	}
+	return 0;
+}
+
+void sim_modem_set_ack_delay(struct sim_modem *sim, int ms)
+{
+	spin_lock_irq(&sim->lock);
+	sim->ack_delay_ms = ms;
+	sim_queue_ack(sim);
+	spin_unlock_irq(&sim->lock);
+}
+
+/* Send OPEN or CLOSE for @ch to the host now. */
+int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch)
+{
+	struct bam_dmux_hdr hdr;
+	int ret;
+
+	bam_dmux_hdr_build(&hdr, cmd, ch, 0);
+	ret = sim_rx_send(sim, &hdr, NULL, 0, SIM_RX_BACKLOG);
+	if (ret)
+		return ret;
+
+	spin_lock_irq(&sim->lock);
+	if (cmd == BAM_DMUX_CMD_OPEN)
+		sim->open_modem |= BIT(ch);
+	else
+		sim->open_modem &= ~BIT(ch);
+	spin_unlock_irq(&sim->lock);
+	return 0;
+}
+
+/* May the modem send DATA on @ch? */
+bool sim_modem_ch_open(struct sim_modem *sim, u8 ch)
+{
+	return READ_ONCE(sim->dma_on) && (READ_ONCE(sim->open_modem) & BIT(ch));
+}
+
+/**
+ * sim_modem_host_frame() - the modem received a transfer from the host
+ * @sim: the modem
+ * @buf: its bytes (at least the header and, if valid, the whole frame)
+ * @len: transfer length
+ *
+ * BH context.
+ */
+void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
+			  unsigned int len)
+{
+	struct bam_dmux_frame f;
+	enum bam_dmux_wire_err err;
+	unsigned long flags;
+
+	err = bam_dmux_parse_strict(buf, len, &f);
+	if (err) {
+		sim_count(sim, SIM_CNT_WIRE_ERR + err - 1, 1);
+		dev_dbg(sim->dev, "host frame of %u bytes refused: %s\n", len,
+			bam_dmux_wire_err_name(err));
+		return;
+	}
+
+	switch (f.cmd) {
+	case BAM_DMUX_CMD_DATA:
+		if (!(READ_ONCE(sim->open_host) & BIT(f.ch))) {
+			sim_count(sim, SIM_CNT_DATA_CLOSED_CH, 1);
+			return;
+		}
+		sim_count(sim, SIM_CNT_TX_FRAMES, 1);
+		sim_count(sim, SIM_CNT_TX_BYTES, f.len);
+		sim_netdev_rx(sim, f.ch, buf + BAM_DMUX_HDR_SIZE, f.len);
+		break;
+	case BAM_DMUX_CMD_OPEN:
+		sim_count(sim, SIM_CNT_OPEN_CMDS, 1);
+		spin_lock_irqsave(&sim->lock, flags);
+		sim->open_host |= BIT(f.ch);
+		spin_unlock_irqrestore(&sim->lock, flags);
+		break;
+	case BAM_DMUX_CMD_CLOSE:
+		sim_count(sim, SIM_CNT_CLOSE_CMDS, 1);
+		spin_lock_irqsave(&sim->lock, flags);
+		sim->open_host &= ~BIT(f.ch);
+		spin_unlock_irqrestore(&sim->lock, flags);
+		break;
+	}
+}
+
+int sim_modem_init(struct sim_modem *sim)
+{
+	spin_lock_init(&sim->lock);
+	mutex_init(&sim->power_mutex);
+	init_waitqueue_head(&sim->ack_wq);
+	INIT_WORK(&sim->power_work, sim_power_work);
+	INIT_WORK(&sim->announce_work, sim_announce_work);
+	INIT_DELAYED_WORK(&sim->ack_work, sim_ack_work);
+	sim->power = SIM_OFF;
+
+	sim->wq = alloc_ordered_workqueue("bam_dmux_sim", 0);
+	if (!sim->wq)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Stop the modem: no more work, power down, engine off. */
+void sim_modem_stop(struct sim_modem *sim)
+{
+	spin_lock_irq(&sim->lock);
+	sim->stopping = true;
+	sim->want_up = false;
+	spin_unlock_irq(&sim->lock);
+	wake_up(&sim->ack_wq);
+
+	sim_gen_stop(sim);
+	cancel_delayed_work_sync(&sim->ack_work);
+	cancel_work_sync(&sim->announce_work);
+	/* powers down without waiting: stopping ends the handshake waits */
+	queue_work(sim->wq, &sim->power_work);
+	flush_work(&sim->power_work);
+	cancel_work_sync(&sim->announce_work);
+}
+
+void sim_modem_destroy(struct sim_modem *sim)
+{
+	destroy_workqueue(sim->wq);
+	mutex_destroy(&sim->power_mutex);
+}
