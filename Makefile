@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# bam-dmux-xdp: top-level build and test entry points. `make help` lists them.
+# Everything is built under build/ (git-ignored); kernels, sources and the guest rootfs are
+# cached in $(CACHE) (scripts/deps.sh, docs/interfaces.md "Cache").
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+# Paths and versions (CACHE KREL KVER KDIR KIMAGE KMODDIR SRCDIR CROSS_COMPILE ROOTFS ...).
+$(shell mkdir -p build && scripts/env.sh --make >build/env.mk.$$$$ && mv build/env.mk.$$$$ build/env.mk)
+include build/env.mk
+
+# Anything missing (cache, cross compiler, QEMU, clang): run scripts/deps.sh first.
+NO_DEPS_GOALS := deps clean distclean help
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+HAVE_DEPS := $(and $(wildcard $(KDIR)/Makefile),$(wildcard $(KDIR)/scripts/basic/fixdep),\
+	$(wildcard /usr/src/linux-headers-$(KVER)-common/Makefile),$(wildcard $(KIMAGE)),\
+	$(wildcard $(ROOTFS)),$(wildcard $(SRCDIR)/scripts/checkpatch.pl),\
+	$(shell command -v $(CROSS_COMPILE)gcc),\
+	$(shell command -v qemu-system-aarch64),$(shell command -v clang),$(shell command -v sparse))
+ifeq ($(HAVE_DEPS),)
+$(info make: dependencies missing: running scripts/deps.sh)
+ifneq ($(shell scripts/deps.sh >&2 && echo ok),ok)
+$(error scripts/deps.sh failed)
+endif
+$(shell scripts/env.sh --make >build/env.mk.$$$$ && mv build/env.mk.$$$$ build/env.mk)
+include build/env.mk
+endif
+endif
+
+KMOD_OUT := $(abspath build/kmod)
+MAINLINE_OUT := $(abspath build/mainline)
+ARM64_BIN := $(abspath build/arm64-bin)
+TESTS_OUT := $(abspath build/tests)
+KMAKE := $(MAKE) -C $(KDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+# Build products kbuild leaves next to the sources (kept when re-syncing kmod/).
+KBUILD_PRODUCTS := --filter='P *.o' --filter='P *.ko' --filter='P *.mod' --filter='P *.mod.c' \
+	--filter='P .*.cmd' --filter='P *.order' --filter='P *.symvers' --filter='P .*.d' \
+	--filter='P *.a' --filter='P .tmp_*' --filter='P *.s' --filter='P *.i'
+
+HOST_CC ?= cc
+WIRE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Itests/wire -Ikmod
+FUZZ_SECONDS ?= 20
+VM_TIMEOUT ?= 600
+VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
+
+.PHONY: all deps kmod mainline bpf tools guest lint checkpatch sparse test-host wire-test \
+	wire-fuzz test-vm check demo bench vm-shell clean distclean help
+
+all: kmod bpf tools guest
+
+help:
+	@echo 'make deps       install host packages, fetch kernel/source/rootfs into $(CACHE)'
+	@echo 'make [all]      kmod + bpf + tools + guest (arm64 tools)'
+	@echo 'make kmod       driver and simulator modules (arm64) in build/kmod/'
+	@echo 'make mainline   mainline qcom_bam_dmux.ko from linux-source, in build/mainline/'
+	@echo 'make lint       checkpatch --strict and sparse (C=2) on kmod/, TAP'
+	@echo 'make test-host  wire unit test, $(FUZZ_SECONDS) s libFuzzer run, bpf/tools host tests, TAP'
+	@echo 'make test-vm    guest selftests in QEMU (selftests/vm/run), KTAP'
+	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
+	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
+	@echo 'make vm-shell   boot the guest and run CMD="..." (default: uname -a)'
+
+deps:
+	scripts/deps.sh
+
+# --- builds ---
+
+kmod:
+	@mkdir -p $(KMOD_OUT)
+	rsync -a --delete $(KBUILD_PRODUCTS) kmod/ $(KMOD_OUT)/
+	$(KMAKE) M=$(KMOD_OUT) W=1 modules
+
+# Mainline's driver, built out of tree from the cached linux-source (fidelity tier).
+mainline:
+	@mkdir -p $(MAINLINE_OUT)
+	cp -p $(SRCDIR)/drivers/net/wwan/qcom_bam_dmux.c $(MAINLINE_OUT)/
+	echo 'obj-m := qcom_bam_dmux.o' >$(MAINLINE_OUT)/Kbuild
+	$(KMAKE) M=$(MAINLINE_OUT) modules
+
+bpf:
+	@if [ -f bpf/Makefile ]; then $(MAKE) -C bpf all; else echo 'bpf: no bpf/Makefile yet'; fi
+
+tools:
+	@if [ -f tools/dmux-stat/Makefile ]; then $(MAKE) -C tools/dmux-stat all; \
+	else echo 'tools: no tools/dmux-stat/Makefile yet'; fi
+
+# arm64 binaries and test programs for the guest: the CLI into build/arm64-bin/ (-> /opt/bam-dmux/bin/),
+# the selftests' helpers and XDP test programs into build/arm64-bin/ and build/bpf/test/.
+SELFTESTS_DIR := selftests/drivers/net/bam_dmux
+guest:
+	@mkdir -p $(ARM64_BIN)
+	@if [ -f tools/dmux-stat/Makefile ]; then \
+		$(MAKE) -C tools/dmux-stat arm64 ARM64_O=$(ARM64_BIN) CROSS_COMPILE=$(CROSS_COMPILE); \
+	else echo 'guest: no tools/dmux-stat/Makefile yet'; fi
+	@if [ -f $(SELFTESTS_DIR)/Makefile ]; then \
+		$(MAKE) -C $(SELFTESTS_DIR) all O=$(abspath build) CROSS_COMPILE=$(CROSS_COMPILE); \
+	else echo 'guest: no $(SELFTESTS_DIR)/Makefile yet'; fi
+
+# --- lint (each fails on any finding) ---
+
+lint:
+	scripts/check.sh lint
+
+checkpatch:
+	$(SRCDIR)/scripts/checkpatch.pl --strict --no-tree --terse --show-types -f \
+		$(wildcard kmod/*.[ch] kmod/sim/*.[ch])
+
+# C=2: sparse on every source, whether rebuilt or not; any warning (sparse or W=1) fails.
+sparse:
+	@mkdir -p $(KMOD_OUT)
+	rsync -a --delete $(KBUILD_PRODUCTS) kmod/ $(KMOD_OUT)/
+	set -o pipefail; $(KMAKE) M=$(KMOD_OUT) W=1 C=2 CHECK=sparse modules 2>&1 | \
+		sed 's|$(KMOD_OUT)/|kmod/|g' | tee build/sparse.log
+	@if grep -E '(warning|error):' build/sparse.log; then \
+		echo 'sparse: findings above'; exit 1; fi
+
+# --- tests ---
+
+test-host:
+	scripts/check.sh test-host
+
+$(TESTS_OUT)/test_wire: tests/wire/test_wire.c kmod/bam_dmux_wire.h tests/wire/bam_dmux_wire_host.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(WIRE_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all $< -o $@
+
+$(TESTS_OUT)/fuzz_wire: tests/wire/fuzz_wire.c kmod/bam_dmux_wire.h tests/wire/bam_dmux_wire_host.h
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Itests/wire -Ikmod $< -o $@
+
+wire-test: $(TESTS_OUT)/test_wire
+	@$<
+
+wire-fuzz: $(TESTS_OUT)/fuzz_wire
+	@tests/wire/fuzz.sh $< $(FUZZ_SECONDS)
+
+test-vm:
+	scripts/check.sh test-vm
+
+check:
+	rm -rf build/results
+	scripts/check.sh deps build lint test-host test-vm
+
+# The lead's scripts, in the guest, on the current build.
+demo: all
+	selftests/vm/run -- /opt/bam-dmux/selftests/demo.sh
+
+bench: all
+	selftests/vm/run -- /opt/bam-dmux/selftests/bench.sh
+
+CMD ?= uname -a
+vm-shell:
+	selftests/vm/run --timeout $(VM_TIMEOUT) -- '$(CMD)'
+
+clean:
+	rm -rf build
+
+# also the cache (kernels, sources, rootfs)
+distclean: clean
+	rm -rf $(CACHE)

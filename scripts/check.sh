@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# check.sh TIER...: run the named test tiers (deps build lint test-host test-vm), print each
+# one's TAP on stdout and save it as build/results/<tier>.tap (logs in build/results/logs/),
+# then print scripts/summary.sh's "N passed, N failed, N skipped" as the last line.
+# Exits non-zero if anything failed. A step that fails or crashes is a "not ok" case, never
+# silently missing: a tier that dies before its plan line gets a failed case of its own.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 2
+MAKE=${MAKE:-make}
+VM_TIMEOUT=${VM_TIMEOUT:-1800}	# the whole guest suite, one boot
+VM_TESTS=${VM_TESTS:-/opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests}
+RESULTS=build/results
+LOGS=$RESULTS/logs
+mkdir -p "$LOGS"
+
+tier="" tap="" n=0
+# mawk (Debian's awk) reads pipes in blocks: make it pass TAP lines on as they come
+AWK=(awk)
+if awk -W version 2>/dev/null | grep -q mawk; then AWK=(awk -W interactive); fi
+
+emit() { printf '%s\n' "$@" | tee -a "$tap"; }
+diag() { sed 's/^/# /' | tee -a "$tap"; }
+
+# case_cmd NAME CMD...: one case, ok if CMD exits 0 (its output goes to a log).
+case_cmd() {
+	local name=$1 log=$LOGS/$tier-$1.log rc
+	shift
+	echo "# $tier: $name: $*" >&2
+	"$@" >"$log" 2>&1
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" = 0 ]; then
+		emit "ok $n $name"
+	else
+		emit "not ok $n $name # exit $rc, log $log"
+		tail -n 40 "$log" | diag
+	fi
+	return 0
+}
+
+case_skip() { n=$((n + 1)); emit "ok $n $1 # SKIP $2"; }
+
+# case_tap NAME CMD...: CMD prints TAP/KTAP; its top-level results become cases "NAME: ...",
+# renumbered; subtests (indented) and comments pass through. A non-zero exit without any
+# "not ok", or no result at all, or fewer results than planned, adds a failed case.
+# Sets TAP_RC to CMD's exit status and TAP_FAILED to the number of its "not ok" results.
+case_tap() {
+	local name=$1 log=$LOGS/$tier-$1.log stats
+	shift
+	echo "# $tier: $name: $*" >&2
+	stats=$(mktemp)
+	"$@" 2>"$log" | "${AWK[@]}" -v n="$n" -v name="$name" -v stats="$stats" -v tap="$tap" '
+		function out(s) { print s; print s >> tap; fflush() }
+		/^(not )?ok( |$)/ {
+			notok = ($0 ~ /^not ok/)
+			line = $0
+			sub(/^(not )?ok( +[0-9]+)?( +- +)?( +)?/, "", line)
+			n++; results++; if (notok) failed++
+			out((notok ? "not ok " : "ok ") n " " name ": " line)
+			next
+		}
+		/^(TAP|KTAP) version/ { next }
+		/^[0-9]+\.\.[0-9]+/ { split($0, p, /\.\./); plan = p[2] + 0; next }
+		/^Bail out!/ { bail = 1; out("# " $0); next }
+		/^[ \t]/ || /^#/ { out($0); next }
+		{ out("# " $0) }
+		END { printf "%d %d %d %d %d\n", n, results, failed, plan, bail > stats }'
+	TAP_RC=${PIPESTATUS[0]}
+	local results failed plan bail
+	read -r n results failed plan bail <"$stats"
+	rm -f "$stats"
+	TAP_FAILED=$failed
+	if [ "$results" = 0 ]; then
+		n=$((n + 1))
+		emit "not ok $n $name # no TAP results (exit $TAP_RC, log $log)"
+		TAP_FAILED=1
+		tail -n 20 "$log" | diag
+	elif [ "$plan" -gt "$results" ] || [ "$bail" = 1 ]; then
+		n=$((n + 1))
+		emit "not ok $n $name: $((plan - results)) of $plan planned results missing (exit $TAP_RC)"
+		TAP_FAILED=$((failed + 1))
+	elif [ "$TAP_RC" != 0 ] && [ "$failed" = 0 ] && [ "${CASE_TAP_STATUS_CHECKED:-0}" = 0 ]; then
+		n=$((n + 1))
+		emit "not ok $n $name # exited with status $TAP_RC, log $log"
+		tail -n 20 "$log" | diag
+	fi
+	return 0
+}
+
+have_target() {	# dir target: the Makefile in dir has that target
+	[ -f "$1/Makefile" ] && grep -q "^$2:" "$1/Makefile"
+}
+
+tier_deps() {
+	case_cmd deps scripts/deps.sh
+}
+
+tier_build() {
+	case_cmd kmod "$MAKE" kmod
+	case_cmd mainline "$MAKE" mainline
+	if [ -f bpf/Makefile ]; then case_cmd bpf "$MAKE" bpf; else case_skip bpf "no bpf/Makefile"; fi
+	if [ -f tools/dmux-stat/Makefile ]; then
+		case_cmd tools "$MAKE" tools
+	else
+		case_skip tools "no tools/dmux-stat/Makefile"
+	fi
+	# arm64 CLI + the selftests' helpers and XDP test programs
+	if have_target tools/dmux-stat arm64 || [ -f selftests/drivers/net/bam_dmux/Makefile ]; then
+		case_cmd guest "$MAKE" guest
+	else
+		case_skip guest "nothing to build for the guest yet"
+	fi
+}
+
+tier_lint() {
+	case_cmd checkpatch "$MAKE" checkpatch
+	case_cmd sparse "$MAKE" sparse
+}
+
+tier_test-host() {
+	case_tap wire "$MAKE" -s wire-test
+	case_tap fuzz "$MAKE" -s wire-fuzz
+	if have_target bpf test-host; then
+		case_tap bpf "$MAKE" -s --no-print-directory -C bpf test-host
+	else
+		case_skip bpf "no test-host target in bpf/Makefile"
+	fi
+	if have_target tools/dmux-stat test-host; then
+		case_tap tools "$MAKE" -s --no-print-directory -C tools/dmux-stat test-host
+	else
+		case_skip tools "no test-host target in tools/dmux-stat/Makefile"
+	fi
+}
+
+tier_test-vm() {
+	local log=$LOGS/test-vm-bam_dmux.log
+	if [ ! -x selftests/drivers/net/bam_dmux/run_tests ]; then
+		n=$((n + 1))
+		emit "not ok $n bam_dmux: selftests/drivers/net/bam_dmux/run_tests missing"
+		return 0
+	fi
+	CASE_TAP_STATUS_CHECKED=1 case_tap bam_dmux selftests/vm/run --timeout "$VM_TIMEOUT" \
+		--log "$LOGS/test-vm-console.log" -- "$VM_TESTS"
+	n=$((n + 1))
+	case "$TAP_RC" in
+	124)	emit "not ok $n vm: guest timed out after $VM_TIMEOUT s (log $LOGS/test-vm-console.log)"
+		tail -n 15 "$LOGS/test-vm-console.log" | diag ;;
+	125)	emit "not ok $n vm: kernel log clean (no oops, BUG, WARN, lockup, stall, taint)"
+		grep -v '^vm: command started' "$log" | tail -n 30 | diag ;;
+	*)	emit "ok $n vm: kernel log clean (no oops, BUG, WARN, lockup, stall, taint)"
+		# a failing status without any failed case is a failure of its own
+		if [ "$TAP_RC" != 0 ] && [ "$TAP_FAILED" = 0 ]; then
+			n=$((n + 1))
+			emit "not ok $n vm: run_tests exited with status $TAP_RC"
+		fi ;;
+	esac
+}
+
+[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host test-vm)" >&2; exit 2; }
+files=()
+for tier in "$@"; do
+	declare -F "tier_$tier" >/dev/null || { echo "check: unknown tier '$tier'" >&2; exit 2; }
+	tap=$RESULTS/$tier.tap
+	files+=("$tap")
+	: >"$tap"
+	echo "# tier $tier" >&2
+	# in a subshell: whatever happens inside, the tier ends with its plan or a failure
+	(
+		n=0
+		emit "TAP version 13"
+		"tier_$tier"
+		emit "1..$n"
+	)
+	if ! tail -n 1 "$tap" | grep -qE '^1\.\.[0-9]+$'; then
+		cnt=$(grep -cE '^(not )?ok ' "$tap")
+		emit "not ok $((cnt + 1)) $tier: tier crashed" "1..$((cnt + 1))"
+	fi
+done
+scripts/summary.sh "${files[@]}"

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit test of kmod/bam_dmux_wire.h (through its host shim). Prints TAP.
+ *
+ * Every buffer handed to the parser is a heap block of exactly the transfer size, so a build
+ * with -fsanitize=address catches any read past it.
+ */
+#define _DEFAULT_SOURCE	/* htole16/le16toh in the shim */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bam_dmux_wire.h"
+
+_Static_assert(sizeof(struct bam_dmux_hdr) == BAM_DMUX_HDR_SIZE, "header is 8 bytes");
+_Static_assert(BAM_DMUX_MAX_DATA_SIZE == 2040, "2048-byte buffers");
+
+static int tests, failures;
+
+static void result(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (!ok)
+		failures++;
+	printf("%sok %d ", ok ? "" : "not ", tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* A diagnostic that does not count as a result. */
+static int check(int cond, const char *what)
+{
+	if (!cond)
+		printf("# failed: %s\n", what);
+	return cond;
+}
+
+#define CHECK(ok, cond) ((ok) &= check((cond), #cond))
+
+/* Raw frame bytes: header fields exactly as given, then len payload bytes and extra bytes. */
+static unsigned char *frame(size_t *size, unsigned int magic, unsigned int sig, unsigned int cmd,
+			    unsigned int pad, unsigned int ch, unsigned int len, size_t total)
+{
+	unsigned char *b = malloc(total ? total : 1);
+	size_t i;
+
+	if (!b) {
+		perror("malloc");
+		exit(2);
+	}
+	for (i = 0; i < total; i++)
+		b[i] = (unsigned char)(0xa5 ^ i);
+	if (total >= 8) {
+		b[0] = magic & 0xff;
+		b[1] = magic >> 8;
+		b[2] = sig;
+		b[3] = cmd;
+		b[4] = pad;
+		b[5] = ch;
+		b[6] = len & 0xff;
+		b[7] = len >> 8;
+	} else {
+		/* a short transfer: as much of a valid header as fits */
+		const unsigned char h[8] = { 0xfc, 0x33, 0, 0, 0, 0, 0, 0 };
+
+		memcpy(b, h, total);
+	}
+	*size = total;
+	return b;
+}
+
+static enum bam_dmux_wire_err parse_raw(unsigned int magic, unsigned int cmd, unsigned int pad,
+					unsigned int ch, unsigned int len, size_t total, int strict,
+					struct bam_dmux_frame *out)
+{
+	size_t size;
+	unsigned char *b = frame(&size, magic, 0, cmd, pad, ch, len, total);
+	enum bam_dmux_wire_err err;
+
+	err = strict ? bam_dmux_parse_strict(b, size, out) : bam_dmux_parse(b, size, out);
+	free(b);
+	return err;
+}
+
+static void test_build(void)
+{
+	static const unsigned int lens[] = { 0, 1, 2, 3, 4, 5, 1499, 1500, 2039, 2040 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		unsigned int len = lens[i];
+		struct bam_dmux_hdr hdr;
+		const unsigned char *raw = (const unsigned char *)&hdr;
+		unsigned int pad;
+		int ok = 1;
+
+		memset(&hdr, 0xee, sizeof(hdr));
+		pad = bam_dmux_hdr_build(&hdr, BAM_DMUX_CMD_DATA, 7, len);
+		CHECK(ok, pad == (4 - len % 4) % 4);
+		CHECK(ok, pad == bam_dmux_pad_len(len));
+		CHECK(ok, (len + pad) % 4 == 0);
+		CHECK(ok, bam_dmux_frame_size(len) == 8 + len + pad);
+		CHECK(ok, raw[0] == 0xfc && raw[1] == 0x33);
+		CHECK(ok, raw[2] == 0 && raw[3] == BAM_DMUX_CMD_DATA && raw[4] == pad && raw[5] == 7);
+		CHECK(ok, raw[6] == (len & 0xff) && raw[7] == (len >> 8));
+		result(ok, "build: len %u, pad %u, little-endian layout", len, pad);
+	}
+}
+
+/* build -> parse and parse_strict of exactly the frame size */
+static void test_roundtrip(void)
+{
+	static const unsigned int lens[] = { 0, 1, 3, 4, 1500, 2037, 2040 };
+	unsigned int cmd, ch, i;
+
+	for (cmd = BAM_DMUX_CMD_DATA; cmd <= BAM_DMUX_CMD_CLOSE; cmd++) {
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			int ok = 1;
+
+			for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
+				unsigned int len = lens[i];
+				size_t size = bam_dmux_frame_size(len);
+				unsigned char *b = calloc(1, size);
+				struct bam_dmux_frame f;
+				unsigned int pad;
+
+				if (!b)
+					exit(2);
+				pad = bam_dmux_hdr_build((struct bam_dmux_hdr *)b, cmd, ch, len);
+				memset(&f, 0xff, sizeof(f));
+				CHECK(ok, bam_dmux_parse(b, size, &f) == BAM_DMUX_WIRE_OK);
+				CHECK(ok, f.cmd == cmd && f.ch == ch && f.len == len && f.pad == pad);
+				CHECK(ok, f.signal == 0);
+				memset(&f, 0xff, sizeof(f));
+				CHECK(ok, bam_dmux_parse_strict(b, size, &f) == BAM_DMUX_WIRE_OK);
+				CHECK(ok, f.cmd == cmd && f.ch == ch && f.len == len && f.pad == pad);
+				/* a receive buffer larger than the frame is fine for parse */
+				free(b);
+				b = calloc(1, BAM_DMUX_BUFFER_SIZE);
+				if (!b)
+					exit(2);
+				bam_dmux_hdr_build((struct bam_dmux_hdr *)b, cmd, ch, len);
+				CHECK(ok, bam_dmux_parse(b, BAM_DMUX_BUFFER_SIZE, &f) == BAM_DMUX_WIRE_OK);
+				CHECK(ok, f.len == len);
+				free(b);
+			}
+			result(ok, "roundtrip: cmd %u, len %u, channels 0-7", cmd, lens[i]);
+		}
+	}
+}
+
+static void test_signal(void)
+{
+	size_t size;
+	unsigned char *b = frame(&size, BAM_DMUX_HDR_MAGIC, 0x5a, BAM_DMUX_CMD_OPEN, 0, 3, 0, 8);
+	struct bam_dmux_frame f;
+	int ok = 1;
+
+	CHECK(ok, bam_dmux_parse(b, size, &f) == BAM_DMUX_WIRE_OK);
+	CHECK(ok, f.signal == 0x5a && f.cmd == BAM_DMUX_CMD_OPEN && f.ch == 3 && f.len == 0);
+	free(b);
+	result(ok, "parse: signal byte passed through");
+}
+
+static void test_errors(void)
+{
+	struct bam_dmux_frame f;
+	size_t avail;
+	int ok;
+
+	/* short: every transfer below the header size, and the empty one */
+	ok = 1;
+	for (avail = 0; avail < BAM_DMUX_HDR_SIZE; avail++) {
+		CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 0, avail, 0, &f) == BAM_DMUX_WIRE_SHORT);
+		CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 0, avail, 1, &f) == BAM_DMUX_WIRE_SHORT);
+	}
+	result(ok, "error short: avail 0-7");
+	ok = 1;
+	CHECK(ok, bam_dmux_parse(NULL, 0, &f) == BAM_DMUX_WIRE_SHORT);
+	result(ok, "error short: avail 0 never dereferences the buffer");
+
+	ok = 1;
+	CHECK(ok, parse_raw(0x0000, 0, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_MAGIC);
+	CHECK(ok, parse_raw(0xfc33, 0, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_MAGIC);	/* byte-swapped */
+	CHECK(ok, parse_raw(0x33fd, 0, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_MAGIC);
+	CHECK(ok, parse_raw(0xffff, 0, 0, 0, 0, 8, 1, &f) == BAM_DMUX_WIRE_MAGIC);
+	/* magic is checked before anything else */
+	CHECK(ok, parse_raw(0x1234, 9, 0, 200, 5000, 8, 0, &f) == BAM_DMUX_WIRE_MAGIC);
+	result(ok, "error bad_magic: zero, byte-swapped, off by one, checked first");
+
+	ok = 1;
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 3, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_CMD);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 255, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_CMD);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 4, 0, 0, 0, 8, 1, &f) == BAM_DMUX_WIRE_CMD);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 3, 0, 200, 5000, 8, 0, &f) == BAM_DMUX_WIRE_CMD);
+	CHECK(ok, !bam_dmux_cmd_valid(3) && bam_dmux_cmd_valid(0) && bam_dmux_cmd_valid(1) &&
+		      bam_dmux_cmd_valid(2));
+	result(ok, "error bad_cmd: 3, 4, 255, checked before channel and len");
+
+	ok = 1;
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 8, 0, 8, 0, &f) == BAM_DMUX_WIRE_CH);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 1, 0, 255, 0, 8, 0, &f) == BAM_DMUX_WIRE_CH);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 2, 0, 8, 0, 8, 1, &f) == BAM_DMUX_WIRE_CH);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 9, 5000, 8, 0, &f) == BAM_DMUX_WIRE_CH);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 7, 0, 8, 0, &f) == BAM_DMUX_WIRE_OK);
+	result(ok, "error bad_channel: 8, 9, 255 refused, 7 accepted");
+}
+
+static void test_len(void)
+{
+	struct bam_dmux_frame f;
+	int ok;
+
+	ok = 1;
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_OK && f.len == 0);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 0, 8, 1, &f) == BAM_DMUX_WIRE_OK);
+	result(ok, "len 0: header-only frame");
+
+	ok = 1;
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 2040, 2048, 0, &f) == BAM_DMUX_WIRE_OK);
+	CHECK(ok, f.len == 2040);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 2040, 2048, 1, &f) == BAM_DMUX_WIRE_OK);
+	result(ok, "len 2040: largest payload, in a full 2048-byte buffer");
+
+	ok = 1;
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 2041, 2049, 0, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 2041, 4096, 0, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 0xffff, 70000, 0, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 3, 0, 2041, 2052, 1, &f) == BAM_DMUX_WIRE_LEN);
+	result(ok, "len 2041 and 0xffff: beyond the maximum even with room in the transfer");
+
+	ok = 1;
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 100, 108, 0, &f) == BAM_DMUX_WIRE_OK);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 101, 108, 0, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 1, 8, 0, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 2040, 2047, 0, &f) == BAM_DMUX_WIRE_LEN);
+	result(ok, "len vs avail: len == avail-8 accepted, avail-7 refused");
+}
+
+static void test_strict_pad(void)
+{
+	struct bam_dmux_frame f;
+	unsigned int len, pad;
+
+	/* every len mod 4 against every pad 0..5, transfer exactly header+len+pad */
+	for (len = 4; len < 8; len++) {
+		int ok = 1;
+
+		for (pad = 0; pad <= 5; pad++) {
+			int want_ok = pad <= BAM_DMUX_MAX_PAD && (len + pad) % 4 == 0;
+			enum bam_dmux_wire_err e;
+
+			e = parse_raw(BAM_DMUX_HDR_MAGIC, 0, pad, 1, len, 8 + len + pad, 1, &f);
+			if (!check(e == (want_ok ? BAM_DMUX_WIRE_OK : BAM_DMUX_WIRE_PAD), "strict pad"))
+				printf("# len %u pad %u: got %s\n", len, pad, bam_dmux_wire_err_name(e));
+			ok &= e == (want_ok ? BAM_DMUX_WIRE_OK : BAM_DMUX_WIRE_PAD);
+			/* the lenient parser never looks at the padding */
+			CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, pad, 1, len, 8 + len + pad, 0, &f) ==
+				      BAM_DMUX_WIRE_OK);
+		}
+		result(ok, "strict pad: len %% 4 == %u against pad 0-5", len % 4);
+	}
+	{
+		int ok = 1;
+
+		/* aligned payload with 4 bytes of padding (mainline's convention) */
+		CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 4, 0, 8, 20, 1, &f) == BAM_DMUX_WIRE_OK);
+		CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 8, 16, 1, &f) == BAM_DMUX_WIRE_OK);
+		CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 4, 0, 0, 12, 1, &f) == BAM_DMUX_WIRE_OK);
+		CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 255, 0, 1, 264, 1, &f) == BAM_DMUX_WIRE_PAD);
+		result(ok, "strict pad: 0 and 4 both accepted on aligned payloads, 255 refused");
+	}
+}
+
+static void test_strict_len(void)
+{
+	struct bam_dmux_frame f;
+	int ok = 1;
+
+	/* transfer one byte longer or shorter than header+len+pad */
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 3, 0, 1, 13, 1, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 3, 0, 1, 11, 1, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 0, 9, 1, &f) == BAM_DMUX_WIRE_LEN);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 4, 2048, 1, &f) == BAM_DMUX_WIRE_LEN);
+	/* ... which the lenient parser accepts (padding not checked, room to spare) */
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 3, 0, 1, 13, 0, &f) == BAM_DMUX_WIRE_OK);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 3, 0, 1, 11, 0, &f) == BAM_DMUX_WIRE_OK);
+	result(ok, "strict len: transfer must be exactly header+len+pad");
+}
+
+static void test_names(void)
+{
+	static const char *const names[] = {
+		"ok", "short", "bad_magic", "bad_cmd", "bad_channel", "bad_len", "bad_pad",
+	};
+	int ok = 1;
+	int i;
+
+	CHECK(ok, BAM_DMUX_WIRE_NUM_ERR == 7);
+	for (i = 0; i < BAM_DMUX_WIRE_NUM_ERR; i++)
+		CHECK(ok, !strcmp(bam_dmux_wire_err_name((enum bam_dmux_wire_err)i), names[i]));
+	CHECK(ok, !strcmp(bam_dmux_wire_err_name(BAM_DMUX_WIRE_NUM_ERR), "unknown"));
+	CHECK(ok, !strcmp(bam_dmux_wire_err_name((enum bam_dmux_wire_err)99), "unknown"));
+	result(ok, "err names: ABI order ok short bad_magic bad_cmd bad_channel bad_len bad_pad");
+}
+
+static void test_ip_version(void)
+{
+	unsigned char p[] = { 0x45, 0x60, 0x00, 0xff, 0x4f, 0x6a };
+	int ok = 1;
+
+	CHECK(ok, bam_dmux_ip_version(p, 0) == 0);
+	CHECK(ok, bam_dmux_ip_version(NULL, 0) == 0);
+	CHECK(ok, bam_dmux_ip_version(&p[0], 1) == 4);
+	CHECK(ok, bam_dmux_ip_version(&p[1], 1) == 6);
+	CHECK(ok, bam_dmux_ip_version(&p[2], 1) == 0);
+	CHECK(ok, bam_dmux_ip_version(&p[3], 1) == 0);
+	CHECK(ok, bam_dmux_ip_version(&p[4], 2) == 4);
+	CHECK(ok, bam_dmux_ip_version(&p[5], 1) == 6);
+	result(ok, "ip_version: 4, 6, other, empty");
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_build();
+	test_roundtrip();
+	test_signal();
+	test_errors();
+	test_len();
+	test_strict_pad();
+	test_strict_len();
+	test_names();
+	test_ip_version();
+	printf("1..%d\n", tests);
+	if (failures)
+		printf("# %d of %d failed\n", failures, tests);
+	return failures ? 1 : 0;
+}
