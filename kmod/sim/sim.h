@@ -29,6 +29,8 @@
 #define SIM_BIT_PC		BIT(1)	/* host vote */
 #define SIM_BIT_PC_ACK		BIT(11)	/* host acknowledgment toggle */
 #define SIM_BACKLOG_MAX		64
+/* mdm queues stop here, leaving room for one frame per channel in flight */
+#define SIM_BACKLOG_STOP	(SIM_BACKLOG_MAX - BAM_DMUX_NUM_CH)
 #define SIM_HANDSHAKE_MS	5000
 /* Largest transfer the model accepts: a frame of the widest known buffer. */
 #define SIM_MAX_XFER		(BAM_DMUX_BUFFER_SIZE + BAM_DMUX_MAX_PAD + \
@@ -143,6 +145,7 @@ struct sim_modem {
 	wait_queue_head_t rx_wq;	/* an RX buffer was posted */
 	struct list_head backlog;	/* under chans[SIM_PIPE_RX].lock */
 	unsigned int backlog_len;
+	bool mdm_stopped;		/* mdm queues stopped: backlog high */
 	u8 tx_buf[SIM_MAX_XFER];	/* used by the TX pipe's BH work only */
 
 	/* SMSM */
@@ -231,6 +234,7 @@ bool sim_modem_ch_open(struct sim_modem *sim, u8 ch);
 /* sim_netdev.c */
 int sim_netdev_register(struct sim_modem *sim);
 void sim_netdev_unregister(struct sim_modem *sim);
+void sim_netdev_flow(struct sim_modem *sim, bool stop);
 void sim_netdev_rx(struct sim_modem *sim, u8 ch, const void *payload,
 		   unsigned int len);
 

@@ -229,6 +229,10 @@ static void sim_rx_drain(struct sim_modem *sim)
 		sim->backlog_len--;
 		kfree(f);
 	}
+	if (sim->mdm_stopped && sim->backlog_len <= SIM_BACKLOG_MAX / 2) {
+		sim->mdm_stopped = false;
+		sim_netdev_flow(sim, false);
+	}
 }
 
 static int sim_rx_put(struct sim_modem *sim, const void *a, u32 alen,
@@ -260,6 +264,12 @@ static int sim_rx_put(struct sim_modem *sim, const void *a, u32 alen,
 			memset(f->data + alen + blen, 0, zeros);
 			list_add_tail(&f->node, &sim->backlog);
 			sim->backlog_len++;
+			/* A modem holds its senders back rather than drop. */
+			if (!sim->mdm_stopped &&
+			    sim->backlog_len >= SIM_BACKLOG_STOP) {
+				sim->mdm_stopped = true;
+				sim_netdev_flow(sim, true);
+			}
 			ret = 0;
 			goto out;
 		}
@@ -360,6 +370,10 @@ void sim_dma_power_off(struct sim_modem *sim)
 				kfree(f);
 			}
 			sim->backlog_len = 0;
+			if (sim->mdm_stopped) {
+				sim->mdm_stopped = false;
+				sim_netdev_flow(sim, false);
+			}
 		}
 		spin_unlock_irqrestore(&sc->lock, flags);
 	}

@@ -119,6 +119,21 @@ drop:
 	atomic64_inc(&m->rx_dropped);
 }
 
+/* Stop or wake every mdm queue; RX pipe lock held. */
+void sim_netdev_flow(struct sim_modem *sim, bool stop)
+{
+	int ch;
+
+	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
+		if (!sim->mdm[ch])
+			continue;
+		if (stop)
+			netif_stop_queue(sim->mdm[ch]);
+		else
+			netif_wake_queue(sim->mdm[ch]);
+	}
+}
+
 int sim_netdev_register(struct sim_modem *sim)
 {
 	struct net_device *dev;

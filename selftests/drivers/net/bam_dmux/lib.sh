@@ -39,7 +39,10 @@ bd_dev() {
 }
 
 has_sim() { [ -d "$SIM" ]; }
-require_sim() { has_sim || skip "needs the simulated modem"; }
+require_sim() {
+	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
+	has_sim || skip "needs the simulated modem"
+}
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 
 # Netdev of channel $1: bound to bam-dmux, dev_port == channel.
@@ -114,6 +117,16 @@ bd_unload_modules() {
 }
 
 all_channels_up() { [ "$(wwan_count)" = "${1:-8}" ]; }
+
+# A modem announces its channels when it powers up, not when the host's
+# driver (re)loads: after a reload, let the simulated modem restart its data
+# path, as firmware does after a QMI "open port" or a restart.
+modem_restart() {
+	wait_for 30 bd_dev || fail "driver did not bind"
+	sim_set power down
+	wait_for 30 test "$(sim_get state phase)" = down || fail "modem did not power down"
+	sim_set power up
+}
 
 # Address both ends of channel $1: the host's wwan and, with the simulator,
 # the modem's mdm in netns $NS. 10.C.0.1 <-> 10.C.0.2, fd00:C::1 <-> fd00:C::2.
@@ -205,7 +218,7 @@ ends_agree() {
 }
 
 # XDP: native attach of a test program (build/bpf/test), and detach
-xdp_attach() { ip link set dev "$1" xdpdrv obj "$BD_BPF/test/$2" sec xdp; }
+xdp_attach() { ip -force link set dev "$1" xdpdrv obj "$BD_BPF/test/$2" sec xdp; }
 xdp_detach() {
 	ip link set dev "$1" xdpdrv off 2>/dev/null
 	ip link set dev "$1" xdpgeneric off 2>/dev/null

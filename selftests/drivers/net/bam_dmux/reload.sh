@@ -18,16 +18,25 @@ for i in 1 2 3; do
 	[ "$(wwan_count)" = 0 ] || fail "netdevs left after rmmod"
 	kill $p $q 2>/dev/null
 	wait $p $q 2>/dev/null
+	bd_load_modules || fail "insmod failed ($i)"
+	modem_restart
 	bd_setup
 	ping -c 2 -W 5 10.0.0.2 >/dev/null || fail "no traffic after reload $i"
 	log "reload $i under traffic: ok"
 done
 
-# The provider goes away under the consumer: the consumer is unbound first.
-rmmod bam_dmux_sim || fail "rmmod bam_dmux_sim failed"
+# The provider goes away under the consumer (its module cannot: the
+# consumer holds its DMA channels): the device link unbinds the consumer
+# first, and binding the provider again brings everything back.
+SIMDRV=/sys/bus/platform/drivers/bam-dmux-modem-sim
+simdev=$(basename "$(readlink -f "$SIMDRV"/*modem-sim* 2>/dev/null | head -n 1)")
+[ -n "$simdev" ] || fail "simulator device not found"
+echo "$simdev" > "$SIMDRV/unbind" || fail "unbind $simdev"
 [ "$(wwan_count)" = 0 ] || fail "netdevs left without the modem"
-[ -d /sys/module/qcom_bam_dmux ] || fail "driver module vanished"
-bd_setup
+bd_dev >/dev/null && fail "driver still bound without its provider"
+echo "$simdev" > "$SIMDRV/bind" || fail "bind $simdev"
+ip netns del "$NS" 2>/dev/null
+bd_setup	# a new modem powers up and announces its channels by itself
 ping -c 2 -W 5 10.0.0.2 >/dev/null || fail "no traffic after the modem came back"
 log "modem driver reload: ok"
 exit $KSFT_PASS

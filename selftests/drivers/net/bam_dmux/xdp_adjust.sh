@@ -11,6 +11,7 @@ bd_setup
 ch=1
 w=$(wwan_of $ch)
 quiet_channel $ch
+trap 'xdp_detach "$w"' EXIT
 a0=$(eth_stat "$w" xdp_aborted)
 
 for prog in xdp_head16.o xdp_head200.o xdp_tail_grow4.o xdp_tail_shrink4.o; do

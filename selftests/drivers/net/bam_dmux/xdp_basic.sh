@@ -12,6 +12,7 @@ bd_setup
 ch=1
 w=$(wwan_of $ch)
 quiet_channel $ch
+trap 'xdp_detach "$w"' EXIT
 N=2000
 
 feat=$(dmux_nl features "$w")
@@ -66,7 +67,7 @@ a0=$(eth_stat "$w" xdp_aborted)
 ip netns exec "$NS" dmux_udp send "10.$ch.0.1" 9001 100 64 >/dev/null || fail "send"
 wait_for 30 eth_reached "$w" xdp_aborted $((a0 + 100)) || fail "xdp_aborted not counted"
 echo 0 > $T/events/xdp/xdp_exception/enable
-events=$(grep -c "xdp_exception.*act=ABORTED" $T/trace)
+events=$(grep -c "xdp_exception.*ABORTED" $T/trace)
 expect_ge "xdp_exception tracepoint events" "$events" 100
 
 xdp_detach "$w"

@@ -12,12 +12,14 @@ bd_setup
 ch=1
 w=$(wwan_of $ch)
 quiet_channel $ch
+trap 'xdp_detach "$w"' EXIT
 ITER=${BD_FLOOD_ITER:-1000}
 gen_done() { [ "$(sim_get gen state)" = done ]; }
 
 rx0=$(if_stat "$w" rx_packets)
 p0=$(eth_stat "$w" xdp_pass)
 d0=$(eth_stat "$w" xdp_drop)
+a0=$(eth_stat "$w" xdp_aborted)
 s0=$(sim_counter rx_frames)
 flood() { sim_set gen "ch=$ch size=64 count=200000"; }
 flood
@@ -27,7 +29,7 @@ while [ $i -lt "$ITER" ]; do
 	0) xdp_attach "$w" xdp_pass.o ;;
 	1) xdp_attach "$w" xdp_drop.o ;;	# replace
 	2) xdp_detach "$w" ;;
-	3) ip link set dev "$w" xdp obj "$BD_BPF/test/xdp_drop.o" sec xdp ;;
+	3) ip -force link set dev "$w" xdp obj "$BD_BPF/test/xdp_drop.o" sec xdp ;;
 	esac || fail "attach/detach step $i"
 	i=$((i + 1))
 	gen_done && flood	# keep the flood going for the whole loop
@@ -44,7 +46,7 @@ pass=$(eth_delta "$w" xdp_pass "$p0")
 drop=$(eth_delta "$w" xdp_drop "$d0")
 [ $((pass + drop)) -le "$rx" ] || fail "verdicts ($pass + $drop) exceed frames ($rx)"
 log "verdicts: pass $pass drop $drop, no program $((rx - pass - drop))"
-expect_eq "xdp_aborted" "$(eth_stat "$w" xdp_aborted)" 0
+expect_eq "xdp_aborted delta" "$(eth_delta "$w" xdp_aborted "$a0")" 0
 udp_exchange m2h $ch 100 64 || fail "no traffic after the flood"
 loud_channel $ch
 exit $KSFT_PASS

@@ -11,6 +11,7 @@ bd_setup
 ch=1
 w=$(wwan_of $ch)
 quiet_channel $ch
+trap 'xdp_detach "$w"' EXIT
 
 # generic XDP_DROP: the stack never sees the datagrams, the driver's XDP
 # counters do not move (its native hook is not used)

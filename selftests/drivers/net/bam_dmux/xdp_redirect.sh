@@ -43,8 +43,9 @@ ip link set vA up
 ip -n $VNS link set lo up
 ip -n $VNS addr add 10.1.0.1/24 dev vB
 ip -n $VNS link set vB up
-# veth takes redirected frames only with NAPI on the receiving peer
-ip netns exec $VNS ethtool -K vB gro on >/dev/null
+# veth takes redirected frames only with NAPI on the receiving peer; and an
+# XDP frame carries no checksum offload state: vB must send full checksums
+ip netns exec $VNS ethtool -K vB gro on tx off >/dev/null
 vB_mac=$(ip netns exec $VNS cat /sys/class/net/vB/address | sed 's/:/ /g; s/\([0-9a-f][0-9a-f]\)/0x\1/g')
 
 # 1. wwan1 -> veth
@@ -64,7 +65,9 @@ xdp_detach "$w1"
 # 2. veth -> wwan0 -> mdm0 (ndo_xdp_xmit)
 ip link set dev vA xdpdrv obj "$BD_BPF/test/xdp_fwd.o" sec xdp || fail "attach xdp_fwd to vA"
 cfg vA 3 "$(ifindex "$w0")" 0 "0 0 0 0 0 0"
-ip -n $VNS route add 10.0.0.0/24 dev vB
+# sent from the host's address of channel 0, as the modem expects it
+ip -n $VNS addr add 10.0.0.1/32 dev vB
+ip -n $VNS route add 10.0.0.2/32 dev vB src 10.0.0.1
 ip -n $VNS neigh add 10.0.0.2 lladdr "$(cat /sys/class/net/vA/address)" dev vB
 x0=$(eth_stat "$w0" xdp_xmit)
 ip netns exec "$NS" dmux_udp recv 9000 $N 60000 > "$out" &

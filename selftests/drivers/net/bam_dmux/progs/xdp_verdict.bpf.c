@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Give test datagrams (UDP to ports 9000-9099) the verdict VERDICT; with
- * XDP_TX, swap addresses and ports first so that the echo reaches the
- * sender. Everything else passes, so the channel keeps working.
+ * SWAP defined (for XDP_TX), swap addresses and ports first so that the
+ * echo reaches the sender. Everything else passes, so the channel keeps
+ * working. (VERDICT is an enum constant: the preprocessor cannot test it.)
  */
 #include "common.h"
 
@@ -21,7 +22,7 @@ int xdp_verdict(struct xdp_md *ctx)
 	udp = bd_udp4(data, end, &ip);
 	if (!udp)
 		return XDP_PASS;
-#if VERDICT == XDP_TX
+#ifdef SWAP
 	{
 		__be32 a = ip->saddr;
 		__be16 p = udp->source;
