@@ -9,6 +9,8 @@ KSFT_SKIP=4
 BD_ROOT=${BD_ROOT:-/opt/bam-dmux}
 BD_BIN=${BD_BIN:-$BD_ROOT/bin}
 BD_BPF=${BD_BPF:-$BD_ROOT/bpf}
+# The driver module to load (the fidelity tier points it at mainline's)
+BD_KMOD=${BD_KMOD:-$BD_ROOT/kmod/qcom_bam_dmux.ko}
 SIM=/sys/kernel/debug/bam_dmux_sim
 DRV=/sys/bus/platform/drivers/bam-dmux
 DRV_DBG=/sys/kernel/debug/qcom_bam_dmux
@@ -101,8 +103,8 @@ bd_load_modules() {
 		insmod "$BD_ROOT/kmod/bam_dmux_sim.ko" || return 1
 	fi
 	if [ ! -d /sys/module/qcom_bam_dmux ]; then
-		if [ -f "$BD_ROOT/kmod/qcom_bam_dmux.ko" ]; then
-			insmod "$BD_ROOT/kmod/qcom_bam_dmux.ko" || return 1
+		if [ -f "$BD_KMOD" ]; then
+			insmod "$BD_KMOD" || return 1
 		else
 			modprobe qcom_bam_dmux || return 1
 		fi
