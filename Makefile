@@ -12,6 +12,15 @@ SHELL := /bin/bash
 $(shell mkdir -p build && scripts/env.sh --make >build/env.mk.$$$$ && mv build/env.mk.$$$$ build/env.mk)
 include build/env.mk
 
+# The VM lane's kernels: lts (Debian's 6.12) and debug (the newest Debian source with KASAN,
+# lockdep, kmemleak: scripts/debug-kernel.sh). KERNEL=lts or KERNEL=debug picks one alone.
+KERNEL ?= all
+KERNELS := $(if $(filter all,$(KERNEL)),lts debug,$(KERNEL))
+ifneq ($(filter-out lts debug,$(KERNELS)),)
+$(error KERNEL must be all, lts or debug (got '$(KERNEL)'))
+endif
+export BAM_DMUX_KERNELS := $(KERNELS)
+
 # Anything missing (cache, cross compiler, QEMU, clang): run scripts/deps.sh first.
 NO_DEPS_GOALS := deps clean distclean help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -22,7 +31,7 @@ HAVE_DEPS := $(and $(wildcard $(KDIR)/Makefile),$(wildcard $(KDIR)/scripts/basic
 	$(shell command -v qemu-system-aarch64),$(shell command -v clang),$(shell command -v sparse))
 ifeq ($(HAVE_DEPS),)
 $(info make: dependencies missing: running scripts/deps.sh)
-ifneq ($(shell scripts/deps.sh >&2 && echo ok),ok)
+ifneq ($(shell scripts/deps.sh --no-debug-kernel >&2 && echo ok),ok)
 $(error scripts/deps.sh failed)
 endif
 $(shell scripts/env.sh --make >build/env.mk.$$$$ && mv build/env.mk.$$$$ build/env.mk)
@@ -30,7 +39,8 @@ include build/env.mk
 endif
 endif
 
-KMOD_OUT := $(abspath build/kmod)
+KMOD_OUT := $(abspath build/kmod-lts)
+KMOD_DEBUG_OUT := $(abspath build/kmod-debug)
 MAINLINE_OUT := $(abspath build/mainline)
 ARM64_BIN := $(abspath build/arm64-bin)
 TESTS_OUT := $(abspath build/tests)
@@ -46,7 +56,7 @@ FUZZ_SECONDS ?= 20
 VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
-.PHONY: all deps kmod mainline bpf tools guest lint checkpatch sparse test-host wire-test \
+.PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline bpf tools guest lint checkpatch sparse test-host wire-test \
 	wire-fuzz test-vm check demo bench vm-shell clean distclean help
 
 all: kmod bpf tools guest
@@ -54,24 +64,39 @@ all: kmod bpf tools guest
 help:
 	@echo 'make deps       install host packages, fetch kernel/source/rootfs into $(CACHE)'
 	@echo 'make [all]      kmod + bpf + tools + guest (arm64 tools)'
-	@echo 'make kmod       driver and simulator modules (arm64) in build/kmod/'
+	@echo 'make kmod       driver and simulator modules (arm64, W=1) for each kernel:'
+	@echo '                build/kmod-lts/ (Debian 6.12), build/kmod-debug/ (debug kernel)'
+	@echo 'make debug-kernel  fetch and build the debug kernel (newest Debian source) if needed'
 	@echo 'make mainline   mainline qcom_bam_dmux.ko from linux-source, in build/mainline/'
 	@echo 'make lint       checkpatch --strict and sparse (C=2) on kmod/, TAP'
 	@echo 'make test-host  wire unit test, $(FUZZ_SECONDS) s libFuzzer run, bpf/tools host tests, TAP'
 	@echo 'make test-vm    guest selftests in QEMU (selftests/vm/run), KTAP'
 	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
+	@echo '                (VM tiers vm-lts, vm-debug, vm-fault; KERNEL=lts|debug: one lane)'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
 	@echo 'make vm-shell   boot the guest and run CMD="..." (default: uname -a)'
 
 deps:
-	scripts/deps.sh
+	scripts/deps.sh $(if $(filter debug,$(KERNELS)),,--no-debug-kernel)
+
+debug-kernel:
+	scripts/debug-kernel.sh
 
 # --- builds ---
 
-kmod:
+kmod: $(addprefix kmod-,$(KERNELS))
+
+kmod-lts:
 	@mkdir -p $(KMOD_OUT)
 	rsync -a --delete $(KBUILD_PRODUCTS) kmod/ $(KMOD_OUT)/
 	$(KMAKE) M=$(KMOD_OUT) W=1 modules
+
+# against the debug kernel's build tree (built first if missing: about 10 min)
+kmod-debug:
+	@mkdir -p $(KMOD_DEBUG_OUT)
+	rsync -a --delete $(KBUILD_PRODUCTS) kmod/ $(KMOD_DEBUG_OUT)/
+	dk='$(DKBUILD)'; [ -n "$$dk" ] || dk=$$(scripts/debug-kernel.sh) && \
+	$(MAKE) -C "$$dk" ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(KMOD_DEBUG_OUT) W=1 modules
 
 # Mainline's driver, built out of tree from the cached linux-source (fidelity tier).
 mainline:
@@ -137,12 +162,13 @@ wire-test: $(TESTS_OUT)/test_wire
 wire-fuzz: $(TESTS_OUT)/fuzz_wire
 	@tests/wire/fuzz.sh $< $(FUZZ_SECONDS)
 
+VM_TIERS := $(addprefix vm-,$(KERNELS)) $(if $(filter debug,$(KERNELS)),vm-fault)
 test-vm:
-	scripts/check.sh test-vm
+	scripts/check.sh $(VM_TIERS)
 
 check:
 	rm -rf build/results
-	scripts/check.sh deps build lint test-host test-vm
+	scripts/check.sh deps build lint test-host $(VM_TIERS)
 
 # The lead's scripts, in the guest, on the current build.
 demo: all
@@ -153,7 +179,7 @@ bench: all
 
 CMD ?= uname -a
 vm-shell:
-	selftests/vm/run --timeout $(VM_TIMEOUT) -- '$(CMD)'
+	selftests/vm/run --kernel $(firstword $(KERNELS)) --timeout $(VM_TIMEOUT) -- '$(CMD)'
 
 clean:
 	rm -rf build

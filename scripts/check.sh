@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# check.sh TIER...: run the named test tiers (deps build lint test-host test-vm), print each
+# check.sh TIER...: run the named test tiers (deps build lint test-host vm-lts vm-debug vm-fault;
+# test-vm: the vm tiers of $BAM_DMUX_KERNELS, default "lts debug"), print each
 # one's TAP on stdout and save it as build/results/<tier>.tap (logs in build/results/logs/),
 # then print scripts/summary.sh's "N passed, N failed, N skipped" as the last line.
 # Exits non-zero if anything failed. A step that fails or crashes is a "not ok" case, never
@@ -12,7 +13,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 2
 MAKE=${MAKE:-make}
 VM_TIMEOUT=${VM_TIMEOUT:-1800}	# the whole guest suite, one boot
+VM_DEBUG_TIMEOUT=${VM_DEBUG_TIMEOUT:-3600}	# the same on the debug kernel (KASAN, lockdep)
 VM_TESTS=${VM_TESTS:-/opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests}
+# the fault-injection tier (debug kernel)
+FAULT_TESTS=${FAULT_TESTS:-"fault_rx_alloc.sh fault_dma_prep.sh ack_timeout.sh fault_power.sh fault_unload.sh"}
+KERNELS=${BAM_DMUX_KERNELS:-lts debug}
 RESULTS=build/results
 LOGS=$RESULTS/logs
 mkdir -p "$LOGS"
@@ -95,12 +100,17 @@ have_target() {	# dir target: the Makefile in dir has that target
 	[ -f "$1/Makefile" ] && grep -q "^$2:" "$1/Makefile"
 }
 
+want_kernel() { [[ " $KERNELS " == *" $1 "* ]]; }
+
 tier_deps() {
-	case_cmd deps scripts/deps.sh
+	case_cmd deps scripts/deps.sh --no-debug-kernel
+	# the debug kernel: fetched and built once per source version and fragment (~10 min)
+	if want_kernel debug; then case_cmd debug-kernel scripts/debug-kernel.sh; fi
 }
 
 tier_build() {
-	case_cmd kmod "$MAKE" kmod
+	local k
+	for k in $KERNELS; do case_cmd "kmod-$k" "$MAKE" "kmod-$k"; done
 	case_cmd mainline "$MAKE" mainline
 	if [ -f bpf/Makefile ]; then case_cmd bpf "$MAKE" bpf; else case_skip bpf "no bpf/Makefile"; fi
 	if [ -f tools/dmux-stat/Makefile ]; then
@@ -136,22 +146,29 @@ tier_test-host() {
 	fi
 }
 
-tier_test-vm() {
-	local log=$LOGS/test-vm-bam_dmux.log
+# vm_suite KERNEL TIMEOUT CMD...: one boot of KERNEL running CMD (KTAP), its cases, and one
+# case for the kernel log (on the debug kernel: KASAN, lockdep, sleeping in atomic, kmemleak).
+vm_suite() {
+	local kernel=$1 timeout=$2 what clean
+	shift 2
+	local log=$LOGS/$tier-bam_dmux.log console=$LOGS/$tier-console.log
 	if [ ! -x selftests/drivers/net/bam_dmux/run_tests ]; then
 		n=$((n + 1))
 		emit "not ok $n bam_dmux: selftests/drivers/net/bam_dmux/run_tests missing"
 		return 0
 	fi
-	CASE_TAP_STATUS_CHECKED=1 case_tap bam_dmux selftests/vm/run --timeout "$VM_TIMEOUT" \
-		--log "$LOGS/test-vm-console.log" -- "$VM_TESTS"
+	what="no oops, BUG, WARN, lockup, stall, taint"
+	[ "$kernel" != debug ] || what="$what, KASAN, lockdep, kmemleak"
+	clean="vm: $kernel kernel log clean ($what)"
+	CASE_TAP_STATUS_CHECKED=1 case_tap bam_dmux selftests/vm/run --kernel "$kernel" \
+		--timeout "$timeout" --log "$console" -- "$@"
 	n=$((n + 1))
 	case "$TAP_RC" in
-	124)	emit "not ok $n vm: guest timed out after $VM_TIMEOUT s (log $LOGS/test-vm-console.log)"
-		tail -n 15 "$LOGS/test-vm-console.log" | diag ;;
-	125)	emit "not ok $n vm: kernel log clean (no oops, BUG, WARN, lockup, stall, taint)"
-		grep -v '^vm: command started' "$log" | tail -n 30 | diag ;;
-	*)	emit "ok $n vm: kernel log clean (no oops, BUG, WARN, lockup, stall, taint)"
+	124)	emit "not ok $n vm: guest timed out after $timeout s (log $console)"
+		tail -n 15 "$console" | diag ;;
+	125)	emit "not ok $n $clean"
+		grep -v '^vm: command started' "$log" | tail -n 120 | diag ;;
+	*)	emit "ok $n $clean"
 		# a failing status without any failed case is a failure of its own
 		if [ "$TAP_RC" != 0 ] && [ "$TAP_FAILED" = 0 ]; then
 			n=$((n + 1))
@@ -160,9 +177,26 @@ tier_test-vm() {
 	esac
 }
 
-[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host test-vm)" >&2; exit 2; }
-files=()
+tier_vm-lts() { vm_suite lts "$VM_TIMEOUT" "$VM_TESTS"; }
+tier_vm-debug() { vm_suite debug "$VM_DEBUG_TIMEOUT" "$VM_TESTS"; }
+# fault injection: the tests skip (exit 4) where the kernel lacks the facility
+tier_vm-fault() {
+	# shellcheck disable=SC2086
+	vm_suite debug "$VM_DEBUG_TIMEOUT" "$VM_TESTS" $FAULT_TESTS
+}
+
+[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts vm-debug vm-fault test-vm)" >&2; exit 2; }
+tiers=()
 for tier in "$@"; do
+	if [ "$tier" = test-vm ]; then
+		for k in $KERNELS; do tiers+=("vm-$k"); done
+		if want_kernel debug; then tiers+=(vm-fault); fi
+	else
+		tiers+=("$tier")
+	fi
+done
+files=()
+for tier in "${tiers[@]}"; do
 	declare -F "tier_$tier" >/dev/null || { echo "check: unknown tier '$tier'" >&2; exit 2; }
 	tap=$RESULTS/$tier.tap
 	files+=("$tap")

@@ -4,14 +4,16 @@
 # Install and fetch everything the build and the VM lane need (docs/interfaces.md, "Cache").
 # Idempotent: with everything in place it only checks and returns (well under 5 s).
 #
-#   scripts/deps.sh [--no-rootfs] [--no-source]
+#   scripts/deps.sh [--no-rootfs] [--no-source] [--no-debug-kernel]
 #
 # - host packages (Debian 12, amd64): cross compiler, QEMU, dtc, mmdebstrap, clang/LLVM, ...,
 #   and the amd64 linux-kbuild-<KVER> / linux-headers-<KVER>-common matching the arm64 kernel;
 # - the newest Debian arm64 6.12 kernel: linux-image-<KREL>-unsigned and linux-headers-<KREL>,
 #   `dpkg-deb -x`ed into $CACHE/kernel/<KREL>/{image,headers} (modules.dep generated);
 # - linux-source-6.12 unpacked into $CACHE/src/<version>/ (checkpatch, mainline driver);
-# - the arm64 guest rootfs (mmdebstrap) packed as $CACHE/rootfs/<hash>/rootfs.cpio.gz.
+# - the arm64 guest rootfs (mmdebstrap) packed as $CACHE/rootfs/<hash>/rootfs.cpio.gz;
+# - the debug kernel (scripts/debug-kernel.sh: newest Debian linux-source, KASAN, lockdep,
+#   kmemleak), built into $CACHE/debug/ when missing (about 10 min).
 #
 # apt-get update runs only when something needed has no candidate or a download fails.
 # The apt sources are the machine's own (for mmdebstrap they are read from
@@ -21,11 +23,13 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WANT_ROOTFS=1
 WANT_SOURCE=1
+WANT_DEBUG=1
 for arg in "$@"; do
 	case "$arg" in
 	--no-rootfs) WANT_ROOTFS=0 ;;
 	--no-source) WANT_SOURCE=0 ;;
-	-h | --help) sed -n '3,17p' "$0"; exit 0 ;;
+	--no-debug-kernel) WANT_DEBUG=0 ;;
+	-h | --help) sed -n '3,19p' "$0"; exit 0 ;;
 	*) echo "deps.sh: unknown argument '$arg'" >&2; exit 2 ;;
 	esac
 done
@@ -261,5 +265,10 @@ if [ "$WANT_ROOTFS" = 1 ] && [ ! -s "$ROOTFS" ]; then
 	for d in "$CACHE"/rootfs/*/; do
 		[ "$d" = "$(dirname "$ROOTFS")/" ] || rm -rf "$d"
 	done
+fi
+
+# --- the debug kernel (its own fetch, cache and freshness rules) ---
+if [ "$WANT_DEBUG" = 1 ]; then
+	"$HERE/debug-kernel.sh" >/dev/null || die "scripts/debug-kernel.sh failed"
 fi
 exit 0

@@ -69,12 +69,43 @@ ROOTFS_HASH=$(printf '%s\n' "$ROOTFS_RECIPE" "$ROOTFS_SUITE" "$ARCH" $ROOTFS_PKG
 	sha256sum | cut -c1-16)
 ROOTFS=$CACHE/rootfs/$ROOTFS_HASH/rootfs.cpio.gz
 BUILD=$BAM_DMUX_ROOT/build
+
+# The debug kernel (scripts/debug-kernel.sh): the newest linux-source-X.Y of $DKSUITE built
+# from tinyconfig + kernel/debug.config, in $CACHE/debug/build/<version>-<DKHASH>/ (DKBUILD:
+# the newest finished one of this fragment, empty if none; DKREL its release, DKIMAGE its Image).
+DKSUITE=trixie-backports
+DKRECIPE=1	# bump when the way debug-kernel.sh builds changes
+DKFRAG=$BAM_DMUX_ROOT/kernel/debug.config
+DKHASH=$({ echo "$DKRECIPE $ARCH"; cat "$DKFRAG" 2>/dev/null; } | sha256sum | cut -c1-12)
+DKBUILD=
+for _d in $(ls -1d "$CACHE"/debug/build/*-"$DKHASH" 2>/dev/null | sort -V -r); do
+	if [ -f "$_d/.done" ]; then
+		DKBUILD=$_d
+		break
+	fi
+done
+DKREL= DKIMAGE=
+if [ -n "$DKBUILD" ]; then
+	DKREL=$(cat "$DKBUILD/include/config/kernel.release" 2>/dev/null || true)
+	DKIMAGE=$DKBUILD/arch/$ARCH/boot/Image
+fi
+
+# The guest kernel of the VM lane: BAM_DMUX_KERNEL=lts (Debian's 6.12, the default) or debug.
+# VMKREL/VMKIMAGE/VMKMODDIR: its release, image and modules tree (empty for debug: all built
+# in); KMOD_BUILD: where `make kmod` puts the project's modules built for it.
+VMKERNEL=${BAM_DMUX_KERNEL:-lts}
+case "$VMKERNEL" in
+debug) VMKREL=$DKREL VMKIMAGE=$DKIMAGE VMKMODDIR= ;;
+*) VMKERNEL=lts VMKREL=$KREL VMKIMAGE=$KIMAGE VMKMODDIR=$KMODDIR ;;
+esac
+KMOD_BUILD=$BUILD/kmod-$VMKERNEL
 unset _d
 
 export BAM_DMUX_ROOT CACHE ARCH CROSS_COMPILE KSERIES KREL KVER KIMAGE KMODDIR KDIR \
-	SRCVER SRCDIR ROOTFS_SUITE ROOTFS_PKGS ROOTFS_HASH ROOTFS BUILD
+	SRCVER SRCDIR ROOTFS_SUITE ROOTFS_PKGS ROOTFS_HASH ROOTFS BUILD \
+	DKSUITE DKFRAG DKHASH DKBUILD DKREL DKIMAGE VMKERNEL VMKREL VMKIMAGE VMKMODDIR KMOD_BUILD
 
-_BD_VARS="BAM_DMUX_ROOT CACHE ARCH CROSS_COMPILE KSERIES KREL KVER KIMAGE KMODDIR KDIR SRCVER SRCDIR ROOTFS_SUITE ROOTFS_PKGS ROOTFS_HASH ROOTFS BUILD"
+_BD_VARS="BAM_DMUX_ROOT CACHE ARCH CROSS_COMPILE KSERIES KREL KVER KIMAGE KMODDIR KDIR SRCVER SRCDIR ROOTFS_SUITE ROOTFS_PKGS ROOTFS_HASH ROOTFS BUILD DKSUITE DKFRAG DKHASH DKBUILD DKREL DKIMAGE VMKERNEL VMKREL VMKIMAGE VMKMODDIR KMOD_BUILD"
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case "${1:-}" in
 	--make)

@@ -4,4 +4,4 @@
 QEMU=${QEMU:-qemu-system-aarch64}
 # -cpu max with the cheap implementation-defined pointer-auth algorithm: same features,
 # much faster under TCG than the architected QARMA one.
-QEMU_MACHINE=(-M virt -cpu max,pauth-impdef=on -smp 2 -m 1024 -nic none)
+QEMU_MACHINE=(-M virt -cpu max,pauth-impdef=on -smp 2 -m 2048 -nic none)
