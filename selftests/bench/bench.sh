@@ -75,6 +75,7 @@ teardown_case() {
 use_mainline() {
 	[ -f /opt/bam-dmux/mainline/qcom_bam_dmux.ko ] || return 1
 	rmmod qcom_bam_dmux && insmod /opt/bam-dmux/mainline/qcom_bam_dmux.ko || return 1
+	modem_restart	# the modem announces its channels to the new driver
 	ip netns del "$NS" 2>/dev/null
 	bd_setup
 }
