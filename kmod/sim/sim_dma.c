@@ -82,6 +82,17 @@ static void sim_desc_copy(struct sim_desc *d, u32 pos, void *buf, u32 len,
 }
 
 /* What dma_cookie_complete() and vchan_cookie_complete() do. */
+/*
+ * Raise the pipe's "interrupt": its completions run in softirq context on
+ * the first online CPU, where an SoC routes the BAM interrupt by default,
+ * whatever CPU the modem model itself runs on.
+ */
+static void sim_chan_irq(struct sim_chan *sc)
+{
+	queue_work_on(cpumask_first(cpu_online_mask), system_bh_wq,
+		      &sc->bh_work);
+}
+
 static void sim_desc_complete(struct sim_chan *sc, struct sim_desc *d,
 			      enum dmaengine_tx_result result)
 {
@@ -91,7 +102,7 @@ static void sim_desc_complete(struct sim_chan *sc, struct sim_desc *d,
 	sc->chan.completed_cookie = d->txd.cookie;
 	d->txd.cookie = 0;
 	list_move_tail(&d->node, &sc->completed);
-	queue_work(system_bh_wq, &sc->bh_work);
+	sim_chan_irq(sc);
 }
 
 static void sim_desc_free_list(struct list_head *head)
@@ -468,7 +479,9 @@ static void sim_issue_pending(struct dma_chan *chan)
 		sim_rx_drain(sim);
 		posted = !list_empty(&sc->issued);
 	} else if (!list_empty(&sc->issued)) {
-		queue_work(system_bh_wq, &sc->bh_work);
+		/* the modem reads the host's frames on its own CPU */
+		queue_work_on(cpumask_last(cpu_online_mask), system_bh_wq,
+			      &sc->bh_work);
 	}
 	spin_unlock_irqrestore(&sc->lock, flags);
 
