@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The few kernel API differences between the kernels this driver is built
- * for (6.12 LTS and the newest release). Keep every version check here.
+ * The few kernel API differences between the kernels this driver and the
+ * simulator are built for (Debian's 6.12 LTS and the newest Debian source, the
+ * VM lane's debug kernel). Keep every version check here.
  */
 #ifndef BAM_DMUX_COMPAT_H
 #define BAM_DMUX_COMPAT_H
@@ -14,5 +15,11 @@
 #define timer_container_of(var, callback_timer, timer_fieldname) \
 	from_timer(var, callback_timer, timer_fieldname)
 #endif
+
+/*
+ * Not needed here, though the new kernel differs: system_wq is deprecated from
+ * 6.17 on (a warning when used) for system_percpu_wq, the same per-CPU queue,
+ * which Debian's 6.12.y has too (stable backport): use system_percpu_wq.
+ */
 
 #endif /* BAM_DMUX_COMPAT_H */

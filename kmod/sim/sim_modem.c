@@ -127,7 +127,7 @@ static void sim_queue_ack(struct sim_modem *sim)
 	lockdep_assert_held(&sim->lock);
 
 	if (sim->pending_vote_acks && sim->ack_delay_ms >= 0 && !sim->stopping)
-		queue_delayed_work(system_wq, &sim->ack_work,
+		queue_delayed_work(system_percpu_wq, &sim->ack_work,
 				   msecs_to_jiffies(sim->ack_delay_ms));
 }
 
