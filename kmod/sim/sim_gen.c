@@ -81,6 +81,23 @@ static bool sim_gen_may_run(struct sim_modem *sim)
 	return !READ_ONCE(sim->gen.stop) && READ_ONCE(sim->dma_on);
 }
 
+/*
+ * Wait for the host to post a buffer. Like hardware, the modem polls: a
+ * sleep and a wake-up per batch would make the rate depend on how fast an
+ * idle CPU wakes (slow and erratic under TCG) instead of on the host's
+ * work per frame. Bounded; yields the CPU while it waits.
+ */
+static void sim_gen_wait_buffer(struct sim_modem *sim)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(SIM_GEN_WAIT_MS);
+
+	while (!sim_dma_rx_has_buffer(sim) && sim_gen_may_run(sim) &&
+	       time_before(jiffies, end)) {
+		cond_resched();
+		cpu_relax();
+	}
+}
+
 static void sim_gen_work(struct work_struct *work)
 {
 	struct sim_modem *sim = container_of(work, struct sim_modem, gen.work);
@@ -109,10 +126,7 @@ static void sim_gen_work(struct work_struct *work)
 
 		ret = sim_rx_send_raw(sim, buf, len, SIM_RX_TRY);
 		if (ret == -ENOBUFS) {
-			wait_event_timeout(sim->rx_wq,
-					   sim_dma_rx_has_buffer(sim) ||
-					   !sim_gen_may_run(sim),
-					   msecs_to_jiffies(SIM_GEN_WAIT_MS));
+			sim_gen_wait_buffer(sim);
 			ret = sim_rx_send_raw(sim, buf, len, 0);
 		}
 		if (ret)
