@@ -19,6 +19,7 @@
 #include "sim.h"
 
 #define SIM_GEN_WAIT_MS	200
+#define SIM_GEN_SPIN	2000	/* polls before sleeping */
 
 /* Build header, IP, UDP and payload; returns the frame length. */
 static unsigned int sim_gen_build(const struct sim_gen_cfg *cfg, u8 *buf)
@@ -82,20 +83,24 @@ static bool sim_gen_may_run(struct sim_modem *sim)
 }
 
 /*
- * Wait for the host to post a buffer. Like hardware, the modem polls: a
- * sleep and a wake-up per batch would make the rate depend on how fast an
- * idle CPU wakes (slow and erratic under TCG) instead of on the host's
- * work per frame. Bounded; yields the CPU while it waits.
+ * Wait for the host to post a buffer. Like hardware, the modem polls for a
+ * while first: a sleep and a wake-up per batch would make the rate depend
+ * on how fast an idle vCPU wakes (slow and erratic under TCG) rather than
+ * on the host's work per frame. Then it sleeps, so that a slow host is not
+ * starved of the CPUs it shares with the model. Bounded.
  */
 static void sim_gen_wait_buffer(struct sim_modem *sim)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(SIM_GEN_WAIT_MS);
+	int spin;
 
-	while (!sim_dma_rx_has_buffer(sim) && sim_gen_may_run(sim) &&
-	       time_before(jiffies, end)) {
-		cond_resched();
+	for (spin = 0; spin < SIM_GEN_SPIN; spin++) {
+		if (sim_dma_rx_has_buffer(sim) || !sim_gen_may_run(sim))
+			return;
 		cpu_relax();
 	}
+	wait_event_timeout(sim->rx_wq,
+			   sim_dma_rx_has_buffer(sim) || !sim_gen_may_run(sim),
+			   msecs_to_jiffies(SIM_GEN_WAIT_MS));
 }
 
 static void sim_gen_work(struct work_struct *work)
