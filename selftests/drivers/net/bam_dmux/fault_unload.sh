@@ -12,9 +12,9 @@ bd_setup
 flood() {	# start bulk traffic both ways on channels 0 and 7; pids in $pids
 	pids=
 	for ch in 0 7; do
-		ip netns exec "$NS" dmux_udp send "10.$ch.0.1" $((9500 + ch)) 20000 1400 >/dev/null 2>&1 &
+		ip netns exec "$NS" dmux_udp send "10.$ch.0.1" $((9500 + ch)) 3000 1400 >/dev/null 2>&1 &
 		pids="$pids $!"
-		dmux_udp send "10.$ch.0.2" $((9500 + ch)) 20000 1400 >/dev/null 2>&1 &
+		dmux_udp send "10.$ch.0.2" $((9500 + ch)) 3000 1400 >/dev/null 2>&1 &
 		pids="$pids $!"
 	done
 	tx0=$(if_stat "$(wwan_of 0)" tx_packets)
