@@ -230,6 +230,17 @@ xdp_detach() {
 	return 0
 }
 require_xdp_progs() { [ -f "$BD_BPF/test/xdp_pass.o" ] || skip "test XDP programs not installed"; }
+# The start of an XDP test on channel $1: sets ch and w (its netdev), quiets
+# the channel and detaches its program when the test exits.
+xdp_test_begin() {
+	require_sim
+	require_xdp_progs
+	bd_setup
+	ch=$1
+	w=$(wwan_of "$ch")
+	quiet_channel "$ch"
+	trap 'xdp_detach "$w"' EXIT
+}
 # UDP datagrams the host's stack took in (delivered or refused for no port)
 udp_in() { awk '/^Udp:/ { if (h) { print $2 + $3; exit } h = 1 }' /proc/net/snmp; }
 # netdev-genl queue stats of an interface (dmux_nl)

@@ -4,14 +4,7 @@
 # and tailroom the driver reserves are there, and what the program writes
 # (grown payload, fixed lengths and checksums) reaches the socket intact.
 . "$(dirname "$0")/lib.sh"
-require_sim
-require_xdp_progs
-bd_setup
-
-ch=1
-w=$(wwan_of $ch)
-quiet_channel $ch
-trap 'xdp_detach "$w"' EXIT
+xdp_test_begin 1
 a0=$(eth_stat "$w" xdp_aborted)
 
 for prog in xdp_head16.o xdp_head200.o xdp_tail_grow4.o xdp_tail_shrink4.o; do

@@ -5,14 +5,7 @@
 # drops and fires the xdp_exception tracepoint. Every frame counts in
 # rx-packets whatever its verdict, and XDP_TX ones in tx-packets.
 . "$(dirname "$0")/lib.sh"
-require_sim
-require_xdp_progs
-bd_setup
-
-ch=1
-w=$(wwan_of $ch)
-quiet_channel $ch
-trap 'xdp_detach "$w"' EXIT
+xdp_test_begin 1
 N=2000
 
 feat=$(dmux_nl features "$w")

@@ -5,14 +5,7 @@
 # up to what the channel received, which is what the modem sent), no page is
 # lost (the pool is destroyed cleanly at unload) and nothing stalls.
 . "$(dirname "$0")/lib.sh"
-require_sim
-require_xdp_progs
-bd_setup
-
-ch=1
-w=$(wwan_of $ch)
-quiet_channel $ch
-trap 'xdp_detach "$w"' EXIT
+xdp_test_begin 1
 ITER=${BD_FLOOD_ITER:-1000}
 # Each step loads a program through the verifier: slow under TCG and on the
 # debug kernel. Stop early rather than time out; the accounting is the test.

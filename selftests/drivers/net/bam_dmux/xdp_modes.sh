@@ -4,14 +4,7 @@
 # generic exclude each other, and the MTU stays within one buffer while a
 # program is attached.
 . "$(dirname "$0")/lib.sh"
-require_sim
-require_xdp_progs
-bd_setup
-
-ch=1
-w=$(wwan_of $ch)
-quiet_channel $ch
-trap 'xdp_detach "$w"' EXIT
+xdp_test_begin 1
 
 # generic XDP_DROP: the stack never sees the datagrams, the driver's XDP
 # counters do not move (its native hook is not used)
