@@ -174,8 +174,13 @@ check:
 demo: all
 	selftests/vm/run -- /opt/bam-dmux/selftests/demo.sh
 
-bench: all
-	selftests/vm/run -- /opt/bam-dmux/selftests/bench.sh
+# Not a test: prints the table, writes build/bench/{bench,bpf}.json, bench.md and bench.png.
+bench: all mainline
+	@mkdir -p build/bench
+	set -o pipefail; selftests/vm/run --timeout 3000 -- /opt/bam-dmux/selftests/bench/bench.sh | \
+		tee build/bench/vm.log
+	scripts/bench-report build/bench/vm.log build/bench
+	$(MAKE) -C bpf bench-host
 
 CMD ?= uname -a
 vm-shell:

@@ -13,7 +13,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 2
 MAKE=${MAKE:-make}
 VM_TIMEOUT=${VM_TIMEOUT:-1800}	# the whole guest suite, one boot
-VM_DEBUG_TIMEOUT=${VM_DEBUG_TIMEOUT:-3600}	# the same on the debug kernel (KASAN, lockdep)
+VM_DEBUG_TIMEOUT=${VM_DEBUG_TIMEOUT:-2400}	# the debug kernel's tier (KASAN, lockdep)
+# On the debug kernel, the cases that walk every driver path (probe, channels,
+# traffic both ways, malformed input, PM, XDP verdicts and redirects, modem
+# power cycles, reload, unload), not the long floods: keeps CI within its time.
+DEBUG_TESTS=${DEBUG_TESTS:-"probe.sh channels.sh ping.sh udp.sh malformed.sh runtime_pm.sh
+	xdp_basic.sh xdp_redirect.sh modem_power.sh reload.sh unload.sh"}
 VM_TESTS=${VM_TESTS:-/opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests}
 # the fault-injection tier (debug kernel)
 FAULT_TESTS=${FAULT_TESTS:-"fault_rx_alloc.sh fault_dma_prep.sh ack_timeout.sh fault_power.sh fault_unload.sh"}
@@ -178,7 +183,8 @@ vm_suite() {
 }
 
 tier_vm-lts() { vm_suite lts "$VM_TIMEOUT" "$VM_TESTS"; }
-tier_vm-debug() { vm_suite debug "$VM_DEBUG_TIMEOUT" "$VM_TESTS"; }
+# shellcheck disable=SC2086
+tier_vm-debug() { vm_suite debug "$VM_DEBUG_TIMEOUT" "$VM_TESTS" $DEBUG_TESTS; }
 # fault injection: the tests skip (exit 4) where the kernel lacks the facility
 tier_vm-fault() {
 	# shellcheck disable=SC2086
