@@ -84,23 +84,34 @@ static int parse_addr(const char *s, int port, struct sockaddr_storage *ss,
 	return -1;
 }
 
+/* A UDP socket for sending to ADDR:PORT; -2 bad address, -1 no socket. */
+static int open_to(const char *addr, int port, struct sockaddr_storage *ss,
+		   socklen_t *sslen)
+{
+	int fd, af = parse_addr(addr, port, ss, sslen);
+
+	if (af < 0) {
+		fprintf(stderr, "dmux_udp: bad address '%s'\n", addr);
+		return -2;
+	}
+	fd = socket(af, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		perror("dmux_udp: socket");
+		return -1;
+	}
+	return fd;
+}
+
 static int do_send(const char *addr, int port, long count, size_t size)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	long sent = 0;
-	int fd, af;
+	int fd;
 
-	af = parse_addr(addr, port, &ss, &sslen);
-	if (af < 0) {
-		fprintf(stderr, "dmux_udp: bad address '%s'\n", addr);
-		return 2;
-	}
-	fd = socket(af, SOCK_DGRAM, 0);
-	if (fd < 0) {
-		perror("dmux_udp: socket");
-		return 1;
-	}
+	fd = open_to(addr, port, &ss, &sslen);
+	if (fd < 0)
+		return -fd;
 	while (sent < count) {
 		fill(buf, size, (uint32_t)sent);
 		if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, sslen) < 0) {
@@ -175,18 +186,11 @@ static int do_echo(const char *addr, int port, long count, size_t size,
 	struct sockaddr_storage ss;
 	long done = 0, bad = 0;
 	socklen_t sslen;
-	int fd, af;
+	int fd;
 
-	af = parse_addr(addr, port, &ss, &sslen);
-	if (af < 0) {
-		fprintf(stderr, "dmux_udp: bad address '%s'\n", addr);
-		return 2;
-	}
-	fd = socket(af, SOCK_DGRAM, 0);
-	if (fd < 0) {
-		perror("dmux_udp: socket");
-		return 1;
-	}
+	fd = open_to(addr, port, &ss, &sslen);
+	if (fd < 0)
+		return -fd;
 	for (; done < count; done++) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t n;
