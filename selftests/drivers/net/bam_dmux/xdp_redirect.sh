@@ -70,14 +70,21 @@ ip -n $VNS addr add 10.0.0.1/32 dev vB
 ip -n $VNS route add 10.0.0.2/32 dev vB src 10.0.0.1
 ip -n $VNS neigh add 10.0.0.2 lladdr "$(cat /sys/class/net/vA/address)" dev vB
 x0=$(eth_stat "$w0" xdp_xmit)
-ip netns exec "$NS" dmux_udp recv 9000 $N 60000 > "$out" &
+e0=$(eth_stat "$w0" xdp_xmit_err)
+ip netns exec "$NS" dmux_udp recv 9000 $N 20000 > "$out" &
 pid=$!
 wait_for 10 grep -q listening "$out" || fail "receiver on mdm0"
 ip netns exec $VNS dmux_udp send 10.0.0.2 9000 $N 300 >/dev/null || fail "send from $VNS"
-wait $pid || fail "veth -> wwan0: $(tail -n 1 "$out")"
+wait $pid
+got=$(sed -n 's/^received \([0-9]*\) bad 0$/\1/p' "$out")
 log "veth -> wwan0 -> mdm0: $(tail -n 1 "$out")"
-expect_eq "$w0 xdp_xmit delta" "$(eth_delta "$w0" xdp_xmit "$x0")" $N
-expect_eq "$w0 xdp_xmit_err" "$(eth_stat "$w0" xdp_xmit_err)" 0
+# Redirected frames have no backpressure: what the shared TX ring cannot take
+# (it fills while the host side resumes) is refused and counted, never lost.
+xmit=$(eth_delta "$w0" xdp_xmit "$x0")
+err=$(eth_delta "$w0" xdp_xmit_err "$e0")
+expect_eq "frames received on mdm0" "$got" "$xmit"
+expect_eq "xdp_xmit + xdp_xmit_err" $((xmit + err)) $N
+expect_ge "xdp_xmit" "$xmit" $((N / 2))
 ip link set dev vA xdpdrv off
 
 # 3. wwan0 -> wwan1 -> mdm1
