@@ -132,7 +132,6 @@ struct bam_dmux {
 	bool ack_pending;	/* a vote is not acknowledged yet */
 	bool modem_ack_level;	/* last seen level of the modem's pc-ack */
 	bool modem_up;		/* the modem is powered and RX runs */
-	unsigned int ack_seq;	/* bumped on every modem acknowledgment */
 	wait_queue_head_t pc_wait;
 
 	struct dma_chan *rx;
