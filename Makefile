@@ -74,6 +74,8 @@ help:
 	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
 	@echo '                (VM tiers vm-lts, vm-debug, vm-fault; KERNEL=lts|debug: one lane)'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
+	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES)'
+	@echo 'make kprof      the guest sampling profiler, build/kprof/kprof.ko (docs/performance.md)'
 	@echo 'make vm-shell   boot the guest and run CMD="..." (default: uname -a)'
 
 deps:
@@ -175,12 +177,30 @@ demo: all
 	selftests/vm/run -- /opt/bam-dmux/selftests/demo.sh
 
 # Not a test: prints the table, writes build/bench/{bench,bpf}.json, bench.md and bench.png.
+# BENCH_CLOCK=icount (default): QEMU counts instructions (1 ns each) and the guest's clock
+# follows them, so a busy machine does not change the numbers; wall: real time, as the
+# hardware would, but at the mercy of the machine's load. BENCH_RUNS, BENCH_COUNT,
+# BENCH_SIZES, BENCH_CASES go to selftests/bench/bench.sh in the guest.
+BENCH_CLOCK ?= icount
+ifneq ($(filter-out icount wall,$(BENCH_CLOCK)),)
+$(error BENCH_CLOCK must be icount or wall (got '$(BENCH_CLOCK)'))
+endif
+BENCH_QEMU_icount := -icount shift=0,sleep=off
+BENCH_ENV := BENCH_CLOCK=$(BENCH_CLOCK) $(foreach v,BENCH_RUNS BENCH_COUNT BENCH_SIZES BENCH_CASES,\
+	$(if $($(v)),$(v)="$($(v))"))
 bench: all mainline
 	@mkdir -p build/bench
-	set -o pipefail; selftests/vm/run --timeout 3000 -- /opt/bam-dmux/selftests/bench/bench.sh | \
+	set -o pipefail; BAM_DMUX_QEMU_ARGS='$(BENCH_QEMU_$(BENCH_CLOCK))' \
+		selftests/vm/run --timeout 3000 -- '$(strip $(BENCH_ENV)) /opt/bam-dmux/selftests/bench/bench.sh' | \
 		tee build/bench/vm.log
 	scripts/bench-report build/bench/vm.log build/bench
 	$(MAKE) -C bpf bench-host
+
+# The guest's sampling profiler (no perf there): build/kprof/kprof.ko, for bench.sh's BENCH_KPROF.
+kprof:
+	@mkdir -p build/kprof
+	cp selftests/bench/kprof/kprof.c selftests/bench/kprof/Kbuild build/kprof/
+	$(KMAKE) M=$(abspath build/kprof) W=1 modules
 
 CMD ?= uname -a
 vm-shell:

@@ -6,6 +6,10 @@
 # RUNS times. Prints one line per run: "case SIZE RUN pps", which the host's
 # scripts/bench-report turns into the table, the JSON and the chart.
 # Not a test: it never fails on a number.
+#
+# BENCH_KPROF=/path/kprof.ko (selftests/bench/kprof, built out of tree)
+# adds one profiled run per case and size: the samples of both CPUs go to
+# $BENCH_PROF_DIR/CASE-SIZE.txt (default: the shared directory).
 . /opt/bam-dmux/selftests/drivers/net/bam_dmux/lib.sh
 require_sim
 require_xdp_progs
@@ -13,14 +17,27 @@ require_xdp_progs
 RUNS=${BENCH_RUNS:-3}
 COUNT=${BENCH_COUNT:-40000}
 SIZES=${BENCH_SIZES:-"64 1400"}
-CASES=${BENCH_CASES:-"ceiling stack_drop generic_drop native_drop native_pass no_prog xdp_tx redirect_veth mainline_no_prog"}
+CASES=${BENCH_CASES:-"ceiling stack_drop generic_drop native_drop native_pass no_prog xdp_tx redirect_veth mainline_no_prog mainline_stack_drop"}
 ch=1
 VNS=bvns
 
-gen_done() { [ "$(sim_get gen state)" = done ]; }
+# Wait up to 600 s for the generator, with shell builtins and one sleep per
+# half second: a poll that forks awk ten times a second costs the guest's
+# CPUs (page faults, exec) as much as a quarter of what is measured.
+gen_wait() {
+	_n=0
+	while [ $_n -lt 1200 ]; do
+		_v=
+		while read -r _k _v; do [ "$_k" = state ] && break; done < "$SIM/gen"
+		[ "$_v" = done ] && return 0
+		sleep 0.5
+		_n=$((_n + 1))
+	done
+	return 1
+}
 gen_run() {
 	sim_set gen "ch=$ch size=$1 count=$COUNT dport=9001 sport=9002"
-	wait_for 600 gen_done || fail "generator did not finish"
+	gen_wait || fail "generator did not finish"
 	_sent=$(sim_get gen sent)
 	_ns=$(sim_get gen elapsed_ns)
 	[ "$_ns" -gt 0 ] || fail "generator reported no time"
@@ -33,7 +50,7 @@ setup_case() {
 	ceiling)
 		# the channel is down: the driver only validates and recycles
 		ip link set "$w" down ;;
-	stack_drop)
+	stack_drop|mainline_stack_drop)
 		nft add table netdev bench
 		nft add chain netdev bench in "{ type filter hook ingress device $w priority 0; policy drop; }" ;;
 	generic_drop)
@@ -65,7 +82,7 @@ teardown_case() {
 	w=$(wwan_of $ch)
 	case $1 in
 	ceiling) ip link set "$w" up; bd_addr_channel $ch ;;
-	stack_drop) nft delete table netdev bench ;;
+	stack_drop|mainline_stack_drop) nft delete table netdev bench ;;
 	native_pass|no_prog|mainline_no_prog) kill "$SINK"; wait "$SINK" 2>/dev/null ;;
 	redirect_veth) ip link del bA; ip netns del $VNS ;;
 	esac
@@ -84,11 +101,31 @@ modprobe nf_tables 2>/dev/null
 modprobe veth 2>/dev/null
 bd_setup
 quiet_channel $ch
+# prof_run CASE SIZE: one more run with the sampling profiler on.
+prof_run() {
+	[ -n "${BENCH_KPROF:-}" ] || return 0
+	[ -d /sys/kernel/debug/kprof ] || insmod "$BENCH_KPROF" || return 0
+	_dir=${BENCH_PROF_DIR:-${BAM_DMUX_SHARE_DIR:-/tmp}}
+	echo start > /sys/kernel/debug/kprof/ctl
+	_pps=$(gen_run "$2")
+	echo stop > /sys/kernel/debug/kprof/ctl
+	echo "PROF $1 $2 $_pps"
+	cat /sys/kernel/debug/kprof/samples > "$_dir/$1-$2.txt"
+}
+
+mainline=0
 for c in $CASES; do
-	if [ "$c" = mainline_no_prog ]; then
-		use_mainline || { log "mainline driver not available"; continue; }
-		quiet_channel $ch
-	fi
+	case $c in
+	mainline_*)
+		# every mainline case after this project's: one switch
+		if [ $mainline = 0 ]; then
+			use_mainline || { log "mainline driver not available"; continue; }
+			quiet_channel $ch
+			mainline=1
+		fi ;;
+	*)
+		[ $mainline = 0 ] || { log "case $c: after a mainline case, skipped"; continue; } ;;
+	esac
 	setup_case "$c" || { log "case $c: setup failed"; continue; }
 	for size in $SIZES; do
 		r=1
@@ -96,6 +133,7 @@ for c in $CASES; do
 			echo "BENCH $c $size $r $(gen_run "$size") $(sim_get gen refused)"
 			r=$((r + 1))
 		done
+		prof_run "$c" "$size"
 	done
 	teardown_case "$c"
 done
