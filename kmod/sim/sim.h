@@ -36,6 +36,9 @@
 #define SIM_MAX_XFER		(BAM_DMUX_BUFFER_SIZE + BAM_DMUX_MAX_PAD + \
 				 BAM_DMUX_HDR_SIZE)
 #define SIM_INJECT_MAX		16384
+/* Descriptors kept per wired pipe; more are allocated when they run out. */
+#define SIM_DESC_POOL		64
+#define SIM_SG_INLINE		4
 
 enum sim_power {
 	SIM_OFF,
@@ -76,8 +79,10 @@ struct sim_desc {
 	u32 total;
 	u32 done;
 	bool bad;		/* an address outside linear-mapped RAM */
+	bool pooled;		/* from the pipe's pool, returned to it */
 	unsigned int nents;
-	struct sim_sg sg[] __counted_by(nents);
+	struct sim_sg *sg;	/* sg_inline, or allocated for more */
+	struct sim_sg sg_inline[SIM_SG_INLINE];
 };
 
 struct sim_modem;
@@ -89,6 +94,8 @@ struct sim_chan {
 	struct list_head submitted;
 	struct list_head issued;
 	struct list_head completed;
+	struct list_head free;		/* idle descriptors of pool */
+	struct sim_desc *pool;		/* SIM_DESC_POOL, wired pipes only */
 	struct work_struct bh_work;	/* on system_bh_wq */
 	struct dma_slave_config cfg;
 	enum dma_transfer_direction dir;	/* wired direction */
@@ -213,6 +220,19 @@ int sim_rx_send(struct sim_modem *sim, const struct bam_dmux_hdr *hdr,
 		const void *payload, unsigned int len, unsigned int flags);
 int sim_rx_send_raw(struct sim_modem *sim, const void *buf,
 		    unsigned int len, unsigned int flags);
+
+/* Several frames into posted buffers under one lock, one interrupt. */
+struct sim_rx_burst {
+	struct sim_modem *sim;
+	unsigned long flags;
+	unsigned int frames;
+	u64 bytes;
+};
+
+void sim_rx_burst_begin(struct sim_modem *sim, struct sim_rx_burst *b);
+int sim_rx_burst_put(struct sim_rx_burst *b, const void *buf,
+		     unsigned int len);
+void sim_rx_burst_end(struct sim_rx_burst *b);
 
 /* sim_smsm.c */
 int sim_smsm_register(struct sim_modem *sim);

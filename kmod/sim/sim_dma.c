@@ -81,18 +81,23 @@ static void sim_desc_copy(struct sim_desc *d, u32 pos, void *buf, u32 len,
 	}
 }
 
-/* What dma_cookie_complete() and vchan_cookie_complete() do. */
 /*
- * Raise the pipe's "interrupt": its completions run in softirq context on
- * the first online CPU, where an SoC routes the BAM interrupt by default,
- * whatever CPU the modem model itself runs on.
+ * Raise the pipe's "interrupt" if it has completions: they run in softirq
+ * context on the first online CPU, where an SoC routes the BAM interrupt by
+ * default, whatever CPU the modem model itself runs on. Like a BAM, which
+ * signals once for all descriptors done since its status was last read, the
+ * model raises it once per batch of completions, not per descriptor.
  */
 static void sim_chan_irq(struct sim_chan *sc)
 {
-	queue_work_on(cpumask_first(cpu_online_mask), system_bh_wq,
-		      &sc->bh_work);
+	lockdep_assert_held(&sc->lock);
+
+	if (!list_empty(&sc->completed))
+		queue_work_on(cpumask_first(cpu_online_mask), system_bh_wq,
+			      &sc->bh_work);
 }
 
+/* What dma_cookie_complete() and vchan_cookie_complete() do. */
 static void sim_desc_complete(struct sim_chan *sc, struct sim_desc *d,
 			      enum dmaengine_tx_result result)
 {
@@ -102,17 +107,62 @@ static void sim_desc_complete(struct sim_chan *sc, struct sim_desc *d,
 	sc->chan.completed_cookie = d->txd.cookie;
 	d->txd.cookie = 0;
 	list_move_tail(&d->node, &sc->completed);
-	sim_chan_irq(sc);
 }
 
-static void sim_desc_free_list(struct list_head *head)
+/* A descriptor from the pipe's pool, or allocated if the pool is empty. */
+static struct sim_desc *sim_desc_get(struct sim_chan *sc, unsigned int nents)
+{
+	struct sim_desc *d = NULL;
+	unsigned long flags;
+
+	if (nents <= SIM_SG_INLINE) {
+		spin_lock_irqsave(&sc->lock, flags);
+		d = list_first_entry_or_null(&sc->free, struct sim_desc, node);
+		if (d)
+			list_del(&d->node);
+		spin_unlock_irqrestore(&sc->lock, flags);
+	}
+	if (d) {
+		memset(d, 0, sizeof(*d));
+		d->pooled = true;
+	} else {
+		d = kzalloc(sizeof(*d), GFP_NOWAIT);
+		if (!d)
+			return NULL;
+	}
+	d->sg = d->sg_inline;
+	if (nents > SIM_SG_INLINE) {
+		d->sg = kcalloc(nents, sizeof(*d->sg), GFP_NOWAIT);
+		if (!d->sg) {
+			kfree(d);
+			return NULL;
+		}
+	}
+	d->nents = nents;
+	return d;
+}
+
+/* Free the descriptors on @head (their callbacks have run or never will). */
+static void sim_desc_put_list(struct sim_chan *sc, struct list_head *head)
 {
 	struct sim_desc *d, *tmp;
+	unsigned long flags;
+	LIST_HEAD(pooled);
 
 	list_for_each_entry_safe(d, tmp, head, node) {
 		list_del(&d->node);
-		kfree(d);
+		if (d->sg != d->sg_inline)
+			kfree(d->sg);
+		if (d->pooled)
+			list_add(&d->node, &pooled);
+		else
+			kfree(d);
 	}
+	if (list_empty(&pooled))
+		return;
+	spin_lock_irqsave(&sc->lock, flags);
+	list_splice(&pooled, &sc->free);
+	spin_unlock_irqrestore(&sc->lock, flags);
 }
 
 /* As dmaengine_desc_get_callback_invoke() in drivers/dma/dmaengine.h. */
@@ -125,7 +175,10 @@ static void sim_desc_callback(struct dma_async_tx_descriptor *txd,
 		txd->callback(txd->callback_param);
 }
 
-/* Host-to-modem pipe: the modem reads each issued frame. BH context. */
+/*
+ * Host-to-modem pipe: the modem reads each issued frame. BH context; the
+ * caller, sim_chan_bh(), completes them right after.
+ */
 static void sim_tx_process(struct sim_chan *sc)
 {
 	struct sim_modem *sim = sc->sim;
@@ -158,32 +211,33 @@ static void sim_tx_process(struct sim_chan *sc)
 	}
 }
 
-/* Runs on system_bh_wq: softirq context, like bam_dma's tasklet. */
+/*
+ * Runs on system_bh_wq: softirq context, like bam_dma's tasklet. As
+ * virt-dma's vchan_complete(), it takes every completed descriptor at once
+ * and runs their callbacks in order without the lock; a terminate_all()
+ * meanwhile does not stop those, device_synchronize() waits for them.
+ */
 static void sim_chan_bh(struct work_struct *work)
 {
 	struct sim_chan *sc = container_of(work, struct sim_chan, bh_work);
 	struct dmaengine_result res;
-	unsigned long flags;
 	struct sim_desc *d;
+	unsigned long flags;
+	LIST_HEAD(head);
 
 	if (sc->dir == DMA_MEM_TO_DEV)
 		sim_tx_process(sc);
 
-	for (;;) {
-		spin_lock_irqsave(&sc->lock, flags);
-		d = list_first_entry_or_null(&sc->completed, struct sim_desc,
-					     node);
-		if (d)
-			list_del(&d->node);
-		spin_unlock_irqrestore(&sc->lock, flags);
-		if (!d)
-			break;
+	spin_lock_irqsave(&sc->lock, flags);
+	list_splice_tail_init(&sc->completed, &head);
+	spin_unlock_irqrestore(&sc->lock, flags);
 
+	list_for_each_entry(d, &head, node) {
 		res.result = d->result;
 		res.residue = d->total - d->done;
 		sim_desc_callback(&d->txd, &res);
-		kfree(d);
 	}
+	sim_desc_put_list(sc, &head);
 }
 
 /*
@@ -214,12 +268,12 @@ static int sim_rx_write(struct sim_modem *sim, const void *a, u32 alen,
 	}
 
 	sim_desc_copy(d, 0, (void *)a, alen, true);
-	sim_desc_copy(d, alen, (void *)b, blen, true);
-	sim_desc_copy(d, alen + blen, NULL, zeros, true);
+	if (blen)
+		sim_desc_copy(d, alen, (void *)b, blen, true);
+	if (zeros)
+		sim_desc_copy(d, alen + blen, NULL, zeros, true);
 	d->done = len;
 	sim_desc_complete(sc, d, DMA_TRANS_NOERROR);
-	sim_count(sim, SIM_CNT_RX_FRAMES, 1);
-	sim_count(sim, SIM_CNT_RX_BYTES, len);
 	return 0;
 }
 
@@ -236,6 +290,10 @@ static void sim_rx_drain(struct sim_modem *sim)
 		ret = sim_rx_write(sim, f->data, f->len, NULL, 0, 0);
 		if (ret == -ENOBUFS)
 			break;
+		if (!ret) {
+			sim_count(sim, SIM_CNT_RX_FRAMES, 1);
+			sim_count(sim, SIM_CNT_RX_BYTES, f->len);
+		}
 		list_del(&f->node);
 		sim->backlog_len--;
 		kfree(f);
@@ -262,6 +320,10 @@ static int sim_rx_put(struct sim_modem *sim, const void *a, u32 alen,
 	}
 	if (list_empty(&sim->backlog)) {
 		ret = sim_rx_write(sim, a, alen, b, blen, zeros);
+		if (!ret) {
+			sim_count(sim, SIM_CNT_RX_FRAMES, 1);
+			sim_count(sim, SIM_CNT_RX_BYTES, len);
+		}
 		if (ret != -ENOBUFS)
 			goto out;
 	}
@@ -289,6 +351,7 @@ static int sim_rx_put(struct sim_modem *sim, const void *a, u32 alen,
 	if (!(flags & SIM_RX_TRY))
 		sim_count(sim, SIM_CNT_RX_NO_BUFFER, 1);
 out:
+	sim_chan_irq(sc);
 	spin_unlock_irqrestore(&sc->lock, irqflags);
 	return ret;
 }
@@ -319,16 +382,80 @@ int sim_rx_send_raw(struct sim_modem *sim, const void *buf, unsigned int len,
 	return sim_rx_put(sim, buf, len, NULL, 0, 0, flags);
 }
 
+/**
+ * sim_rx_burst_begin() - start writing frames into posted RX buffers
+ * @sim: the modem
+ * @b: the burst's state
+ *
+ * Holds the RX pipe's lock (interrupts off) until sim_rx_burst_end(), which
+ * raises the pipe's interrupt once for all frames written: keep bursts short.
+ */
+void sim_rx_burst_begin(struct sim_modem *sim, struct sim_rx_burst *b)
+	__acquires(&sim->chans[SIM_PIPE_RX].lock)
+{
+	b->sim = sim;
+	b->frames = 0;
+	b->bytes = 0;
+	spin_lock_irqsave(&sim->chans[SIM_PIPE_RX].lock, b->flags);
+}
+
+/**
+ * sim_rx_burst_put() - write one frame of a burst
+ * @b: the burst
+ * @buf: the whole transfer
+ * @len: its length
+ *
+ * Never queues: a frame only goes straight into a posted buffer, and only
+ * if no backlogged frame waits for one. Refusals are not counted.
+ *
+ * Return: 0, -ENETDOWN if the engine is off, -ENOBUFS if no buffer is free,
+ * -EMSGSIZE if larger than the oldest buffer.
+ */
+int sim_rx_burst_put(struct sim_rx_burst *b, const void *buf,
+		     unsigned int len)
+{
+	struct sim_modem *sim = b->sim;
+	int ret;
+
+	lockdep_assert_held(&sim->chans[SIM_PIPE_RX].lock);
+
+	if (!READ_ONCE(sim->dma_on))
+		return -ENETDOWN;
+	if (!list_empty(&sim->backlog))
+		return -ENOBUFS;
+	ret = sim_rx_write(sim, buf, len, NULL, 0, 0);
+	if (!ret) {
+		b->frames++;
+		b->bytes += len;
+	}
+	return ret;
+}
+
+void sim_rx_burst_end(struct sim_rx_burst *b)
+	__releases(&b->sim->chans[SIM_PIPE_RX].lock)
+{
+	struct sim_modem *sim = b->sim;
+	struct sim_chan *sc = &sim->chans[SIM_PIPE_RX];
+
+	if (b->frames) {
+		sim_count(sim, SIM_CNT_RX_FRAMES, b->frames);
+		sim_count(sim, SIM_CNT_RX_BYTES, b->bytes);
+	}
+	sim_chan_irq(sc);
+	spin_unlock_irqrestore(&sc->lock, b->flags);
+}
+
+/*
+ * Whether a frame could go straight into a posted buffer now. A hint read
+ * without the lock, for a writer that polls: it takes the lock to write.
+ */
 bool sim_dma_rx_has_buffer(struct sim_modem *sim)
 {
 	struct sim_chan *sc = &sim->chans[SIM_PIPE_RX];
-	unsigned long flags;
-	bool ret;
 
-	spin_lock_irqsave(&sc->lock, flags);
-	ret = !list_empty(&sc->issued) && list_empty(&sim->backlog);
-	spin_unlock_irqrestore(&sc->lock, flags);
-	return ret;
+	/* racy on purpose: a stale answer costs one more poll or lock */
+	return data_race(!list_empty(&sc->issued) &&
+			 list_empty(&sim->backlog));
 }
 
 void sim_dma_queue_stats(struct sim_modem *sim, unsigned int *rx_posted,
@@ -375,6 +502,7 @@ void sim_dma_power_off(struct sim_modem *sim)
 			sim_count(sim, SIM_CNT_DMA_WHILE_DOWN, 1);
 			sim_desc_complete(sc, d, DMA_TRANS_ABORTED);
 		}
+		sim_chan_irq(sc);
 		if (i == SIM_PIPE_RX) {
 			list_for_each_entry_safe(f, tmp, &sim->backlog, node) {
 				list_del(&f->node);
@@ -429,17 +557,19 @@ sim_prep_slave_sg(struct dma_chan *chan, struct scatterlist *sgl,
 		return NULL;
 	}
 
-	d = kzalloc(struct_size(d, sg, sg_len), GFP_NOWAIT);
+	d = sim_desc_get(sc, sg_len);
 	if (!d)
 		return NULL;
-	d->nents = sg_len;
 
 	/* consumers may set only the DMA address and length, not a page */
 	for_each_sg(sgl, sg, sg_len, i) {
 		d->sg[i].addr = sg_dma_address(sg);
 		d->sg[i].len = sg_dma_len(sg);
 		if (check_add_overflow(total, d->sg[i].len, &total)) {
-			kfree(d);
+			LIST_HEAD(head);
+
+			list_add(&d->node, &head);
+			sim_desc_put_list(sc, &head);
 			return NULL;
 		}
 		if (!sim_dma_addr_ok(d->sg[i].addr, d->sg[i].len))
@@ -470,6 +600,7 @@ static void sim_issue_pending(struct dma_chan *chan)
 					  DMA_TRANS_READ_FAILED :
 					  DMA_TRANS_WRITE_FAILED);
 		}
+		sim_chan_irq(sc);
 		spin_unlock_irqrestore(&sc->lock, flags);
 		return;
 	}
@@ -477,6 +608,7 @@ static void sim_issue_pending(struct dma_chan *chan)
 	list_splice_tail_init(&sc->submitted, &sc->issued);
 	if (sc->dir == DMA_DEV_TO_MEM) {
 		sim_rx_drain(sim);
+		sim_chan_irq(sc);
 		posted = !list_empty(&sc->issued);
 	} else if (!list_empty(&sc->issued)) {
 		/* the modem reads the host's frames on its own CPU */
@@ -530,7 +662,7 @@ static int sim_terminate_all(struct dma_chan *chan)
 	list_splice_tail_init(&sc->completed, &head);
 	spin_unlock_irqrestore(&sc->lock, flags);
 
-	sim_desc_free_list(&head);
+	sim_desc_put_list(sc, &head);
 	return 0;
 }
 
@@ -606,12 +738,14 @@ int sim_dma_register(struct sim_modem *sim)
 	INIT_LIST_HEAD(&sim->backlog);
 	for (i = 0; i < SIM_NUM_CHANS; i++) {
 		struct sim_chan *sc = &sim->chans[i];
+		int j;
 
 		sc->sim = sim;
 		spin_lock_init(&sc->lock);
 		INIT_LIST_HEAD(&sc->submitted);
 		INIT_LIST_HEAD(&sc->issued);
 		INIT_LIST_HEAD(&sc->completed);
+		INIT_LIST_HEAD(&sc->free);
 		INIT_WORK(&sc->bh_work, sim_chan_bh);
 		if (i == SIM_PIPE_TX)
 			sc->dir = DMA_MEM_TO_DEV;
@@ -619,6 +753,15 @@ int sim_dma_register(struct sim_modem *sim)
 			sc->dir = DMA_DEV_TO_MEM;
 		else
 			sc->dir = DMA_TRANS_NONE;
+		/* preallocated: no allocation per transfer in the model */
+		if (sc->dir != DMA_TRANS_NONE) {
+			sc->pool = devm_kcalloc(sim->dev, SIM_DESC_POOL,
+						sizeof(*sc->pool), GFP_KERNEL);
+			if (!sc->pool)
+				return -ENOMEM;
+			for (j = 0; j < SIM_DESC_POOL; j++)
+				list_add_tail(&sc->pool[j].node, &sc->free);
+		}
 		/* chan_id follows list order: pipe i is chan_id i */
 		sc->chan.device = dd;
 		list_add_tail(&sc->chan.device_node, &dd->channels);

@@ -19,7 +19,10 @@
 #include "sim.h"
 
 #define SIM_GEN_WAIT_MS	200
-#define SIM_GEN_SPIN	2000	/* polls before sleeping */
+/* Poll this long for a buffer before sleeping: longer than a host's poll. */
+#define SIM_GEN_POLL_US	2000
+/* Frames per lock hold and interrupt, at most (the host posts 32). */
+#define SIM_GEN_BURST	16
 
 /* Build header, IP, UDP and payload; returns the frame length. */
 static unsigned int sim_gen_build(const struct sim_gen_cfg *cfg, u8 *buf)
@@ -91,16 +94,32 @@ static bool sim_gen_may_run(struct sim_modem *sim)
  */
 static void sim_gen_wait_buffer(struct sim_modem *sim)
 {
-	int spin;
+	u64 until = ktime_get_ns() + SIM_GEN_POLL_US * NSEC_PER_USEC;
+	unsigned int spin = 0;
 
-	for (spin = 0; spin < SIM_GEN_SPIN; spin++) {
-		if (sim_dma_rx_has_buffer(sim) || !sim_gen_may_run(sim))
+	/* the hint is lockless: polling does not contend with the host */
+	while (!sim_dma_rx_has_buffer(sim) && sim_gen_may_run(sim)) {
+		if (!(spin++ & 63) && ktime_get_ns() > until) {
+			wait_event_timeout(sim->rx_wq,
+					   sim_dma_rx_has_buffer(sim) ||
+					   !sim_gen_may_run(sim),
+					   msecs_to_jiffies(SIM_GEN_WAIT_MS));
 			return;
+		}
 		cpu_relax();
 	}
-	wait_event_timeout(sim->rx_wq,
-			   sim_dma_rx_has_buffer(sim) || !sim_gen_may_run(sim),
-			   msecs_to_jiffies(SIM_GEN_WAIT_MS));
+}
+
+/* Frame @i of the run: the IPv4 id counts up. */
+static void sim_gen_next(const struct sim_gen_cfg *cfg, u8 *buf, u64 i)
+{
+	struct iphdr *iph = (struct iphdr *)(buf + BAM_DMUX_HDR_SIZE);
+
+	if (cfg->proto != 4)
+		return;
+	iph->id = htons((u16)i);
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
 }
 
 static void sim_gen_work(struct work_struct *work)
@@ -108,9 +127,9 @@ static void sim_gen_work(struct work_struct *work)
 	struct sim_modem *sim = container_of(work, struct sim_modem, gen.work);
 	struct sim_gen *gen = &sim->gen;
 	u64 start = ktime_get_ns();
-	unsigned int len;
-	u64 i, n = 0;
-	u16 id = 0;
+	struct sim_rx_burst b;
+	unsigned int len, k;
+	u64 i = 0, n = 0;
 	u8 *buf;
 	int ret;
 
@@ -119,26 +138,34 @@ static void sim_gen_work(struct work_struct *work)
 		goto out;
 	len = sim_gen_build(&gen->cfg, buf);
 
-	for (i = 0; i < gen->cfg.count && sim_gen_may_run(sim); i++) {
-		if (gen->cfg.proto == 4) {
-			struct iphdr *iph = (struct iphdr *)(buf +
-							     BAM_DMUX_HDR_SIZE);
-
-			iph->id = htons(id++);
-			iph->check = 0;
-			iph->check = ip_fast_csum(iph, iph->ihl);
+	while (i < gen->cfg.count && sim_gen_may_run(sim)) {
+		/*
+		 * As many frames as there are posted buffers, up to a burst,
+		 * then one interrupt: what a modem's BAM does with a queue of
+		 * downlink packets.
+		 */
+		sim_rx_burst_begin(sim, &b);
+		for (k = 0; k < SIM_GEN_BURST && i < gen->cfg.count; k++, i++) {
+			sim_gen_next(&gen->cfg, buf, i);
+			if (sim_rx_burst_put(&b, buf, len))
+				break;
 		}
-
-		ret = sim_rx_send_raw(sim, buf, len, SIM_RX_TRY);
-		if (ret == -ENOBUFS) {
+		sim_rx_burst_end(&b);
+		if (k) {
+			WRITE_ONCE(gen->sent, gen->sent + k);
+		} else {
+			/* no buffer posted: wait for one, then refuse the frame */
 			sim_gen_wait_buffer(sim);
 			ret = sim_rx_send_raw(sim, buf, len, 0);
+			if (ret)
+				WRITE_ONCE(gen->refused, gen->refused + 1);
+			else
+				WRITE_ONCE(gen->sent, gen->sent + 1);
+			i++;
+			if (ret)
+				WRITE_ONCE(gen->elapsed_ns, ktime_get_ns() - start);
 		}
-		if (ret)
-			WRITE_ONCE(gen->refused, gen->refused + 1);
-		else
-			WRITE_ONCE(gen->sent, gen->sent + 1);
-		if (ret || !(++n & 63))
+		if (!(++n & 15))
 			WRITE_ONCE(gen->elapsed_ns, ktime_get_ns() - start);
 		cond_resched();
 	}
