@@ -24,6 +24,12 @@ struct bam_dmux_poll {
 	bool tx;	/* XDP_TX frames queued */
 };
 
+/*
+ * Synced for the CPU before the header is parsed: the header and the first
+ * bytes of the payload, so that a small frame needs one sync, not two.
+ */
+#define BAM_DMUX_RX_SYNC_FIRST	(2 * L1_CACHE_BYTES)
+
 static void bam_dmux_rx_callback(void *param,
 				 const struct dmaengine_result *res)
 {
@@ -178,7 +184,7 @@ static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 }
 
 static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
-			     const struct bam_dmux_frame *f,
+			     const struct bam_dmux_frame *f, u32 synced,
 			     struct bam_dmux_poll *ctx)
 {
 	struct bam_dmux_rx_stats *rs = &dmux->stats[f->ch].rx;
@@ -205,7 +211,9 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
 	}
 	bndev = bam_dmux_priv(netdev);
 
-	page_pool_dma_sync_for_cpu(dmux->pool, page, BAM_DMUX_HDR_SIZE, f->len);
+	if (BAM_DMUX_HDR_SIZE + f->len > synced)
+		page_pool_dma_sync_for_cpu(dmux->pool, page, synced,
+					   BAM_DMUX_HDR_SIZE + f->len - synced);
 
 	u64_stats_update_begin(&rs->syncp);
 	rs->packets++;
@@ -247,6 +255,7 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 	struct page *page = buf->page;
 	struct bam_dmux_frame f;
 	enum bam_dmux_wire_err err;
+	u32 synced;
 
 	buf->page = NULL;
 	if (unlikely(!buf->ok)) {
@@ -255,7 +264,9 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 		return;
 	}
 
-	page_pool_dma_sync_for_cpu(dmux->pool, page, 0, BAM_DMUX_HDR_SIZE);
+	synced = clamp_t(u32, buf->avail, BAM_DMUX_HDR_SIZE,
+			 BAM_DMUX_RX_SYNC_FIRST);
+	page_pool_dma_sync_for_cpu(dmux->pool, page, 0, synced);
 	err = bam_dmux_parse(page_address(page) + BAM_DMUX_RX_HEADROOM,
 			     buf->avail, &f);
 	if (unlikely(err)) {
@@ -268,7 +279,7 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 
 	switch (f.cmd) {
 	case BAM_DMUX_CMD_DATA:
-		bam_dmux_rx_data(dmux, page, &f, ctx);
+		bam_dmux_rx_data(dmux, page, &f, synced, ctx);
 		return;
 	case BAM_DMUX_CMD_OPEN:
 		dmux->dstats.rx_cmd_open++;
