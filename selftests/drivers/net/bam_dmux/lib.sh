@@ -143,6 +143,9 @@ bd_addr_channel() {
 	ip addr add "10.$1.0.1" peer "10.$1.0.2" dev "$_w"
 	ip -6 addr add "fd00:$1::1/64" dev "$_w" nodad
 	ip link set "$_w" up || return 1
+	# A plain FIFO, not the default fq_codel: CoDel drops when a loaded
+	# machine delays the queue past 5 ms, and the tests count datagrams.
+	tc qdisc replace dev "$_w" root pfifo limit 10000 2>/dev/null
 	has_sim || return 0
 	if ip link show "mdm$1" >/dev/null 2>&1; then
 		ip link set "mdm$1" netns "$NS" || return 1
@@ -151,7 +154,9 @@ bd_addr_channel() {
 	ip -n "$NS" addr flush dev "mdm$1"
 	ip -n "$NS" addr add "10.$1.0.2" peer "10.$1.0.1" dev "mdm$1"
 	ip -n "$NS" -6 addr add "fd00:$1::2/64" dev "mdm$1" nodad
-	ip -n "$NS" link set "mdm$1" up
+	ip -n "$NS" link set "mdm$1" up || return 1
+	ip netns exec "$NS" tc qdisc replace dev "mdm$1" root pfifo limit 10000 2>/dev/null
+	return 0
 }
 
 # Bring the product up: modules, eight channels, both ends addressed.
