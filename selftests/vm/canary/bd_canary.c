@@ -7,7 +7,7 @@
  *   lockdep   two mutexes taken in both orders (a possible ABBA deadlock)
  *   atomic    a function that may sleep, called under a spinlock
  *   kasan     a read one byte past the end of a slab object
- *   leak      an allocation whose last reference is dropped (kmemleak)
+ *   leak      allocations whose last reference is dropped (kmemleak)
  *
  * The bug= parameter picks them (a comma-separated list, default all). Never
  * load it anywhere else.
@@ -79,13 +79,25 @@ static int canary_kasan(void)
 	return 0;
 }
 
+/*
+ * kmemleak takes any stale copy of a pointer for a reference: one left in a
+ * dead stack frame, the allocator's free-list link left in an object that
+ * was free just before (kzalloc wipes it, or one leak would "reference" the
+ * next), or the slot of a per-CPU cache of free objects it was taken from.
+ * Leak many objects, so that the caches refill over the stale slots and
+ * stale copies cannot hide them all.
+ */
 static int canary_leak(void)
 {
-	void *p = kmalloc(64, GFP_KERNEL);
+	int i;
 
-	if (!p)
-		return -ENOMEM;
-	OPTIMIZER_HIDE_VAR(p);
+	for (i = 0; i < 512; i++) {
+		void *p = kzalloc(64, GFP_KERNEL);
+
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+	}
 	return 0;
 }
 
