@@ -41,6 +41,7 @@ endif
 
 KMOD_OUT := $(abspath build/kmod-lts)
 KMOD_DEBUG_OUT := $(abspath build/kmod-debug)
+CANARY_OUT := $(abspath build/canary-debug)
 MAINLINE_OUT := $(abspath build/mainline)
 ARM64_BIN := $(abspath build/arm64-bin)
 TESTS_OUT := $(abspath build/tests)
@@ -97,8 +98,11 @@ kmod-lts:
 kmod-debug:
 	@mkdir -p $(KMOD_DEBUG_OUT)
 	rsync -a --delete $(KBUILD_PRODUCTS) kmod/ $(KMOD_DEBUG_OUT)/
+	@mkdir -p $(CANARY_OUT)
+	cp -p selftests/vm/canary/Kbuild selftests/vm/canary/bd_canary.c $(CANARY_OUT)/
 	dk='$(DKBUILD)'; [ -n "$$dk" ] || dk=$$(scripts/debug-kernel.sh) && \
-	$(MAKE) -C "$$dk" ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(KMOD_DEBUG_OUT) W=1 modules
+	$(MAKE) -C "$$dk" ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(KMOD_DEBUG_OUT) W=1 modules && \
+	$(MAKE) -C "$$dk" ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) M=$(CANARY_OUT) W=1 modules
 
 # Mainline's driver, built out of tree from the cached linux-source (fidelity tier).
 mainline:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# check.sh TIER...: run the named test tiers (deps build lint test-host vm-lts vm-debug vm-fault;
-# test-vm: the vm tiers of $BAM_DMUX_KERNELS, default "lts debug"), print each
+# check.sh TIER...: run the named test tiers (deps build lint test-host vm-lts vm-debug vm-fault
+# vm-canary; test-vm: the vm tiers of $BAM_DMUX_KERNELS, default "lts debug"), print each
 # one's TAP on stdout and save it as build/results/<tier>.tap (logs in build/results/logs/),
 # then print scripts/summary.sh's "N passed, N failed, N skipped" as the last line.
 # Exits non-zero if anything failed. A step that fails or crashes is a "not ok" case, never
@@ -191,12 +191,42 @@ tier_vm-fault() {
 	vm_suite debug "$VM_DEBUG_TIMEOUT" "$VM_TESTS" $FAULT_TESTS
 }
 
-[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts vm-debug vm-fault test-vm)" >&2; exit 2; }
+# The lane's negative control (debug kernel): selftests/vm/canary commits each kind of bug the
+# debug kernel must report. The run must fail with status 125 and show every report; a lane
+# that stopped seeing one would otherwise pass quietly.
+CANARY_REPORTS=("KASAN=BUG: KASAN: slab-out-of-bounds"
+	"lockdep=possible circular locking dependency"
+	"sleeping in atomic context=BUG: sleeping function called from invalid context"
+	"kmemleak=unreferenced object 0x")
+tier_vm-canary() {
+	local log=$LOGS/$tier.log rc r
+	echo "# $tier: insmod bd_canary.ko" >&2
+	selftests/vm/run --kernel debug --timeout 600 --log "$LOGS/$tier-console.log" -- \
+		insmod /opt/bam-dmux/kmod/bd_canary.ko >"$log" 2>&1
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" = 125 ]; then
+		emit "ok $n canary: the planted bugs fail the run"
+	else
+		emit "not ok $n canary: the planted bugs fail the run # status $rc, not 125; log $log"
+		tail -n 20 "$log" | diag
+	fi
+	for r in "${CANARY_REPORTS[@]}"; do
+		n=$((n + 1))
+		if grep -qF "${r#*=}" "$log"; then
+			emit "ok $n canary: ${r%%=*} report seen"
+		else
+			emit "not ok $n canary: ${r%%=*} report seen # no '${r#*=}' in $log"
+		fi
+	done
+}
+
+[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts vm-debug vm-fault vm-canary test-vm)" >&2; exit 2; }
 tiers=()
 for tier in "$@"; do
 	if [ "$tier" = test-vm ]; then
 		for k in $KERNELS; do tiers+=("vm-$k"); done
-		if want_kernel debug; then tiers+=(vm-fault); fi
+		if want_kernel debug; then tiers+=(vm-fault vm-canary); fi
 	else
 		tiers+=("$tier")
 	fi
@@ -208,6 +238,7 @@ for tier in "${tiers[@]}"; do
 	files+=("$tap")
 	: >"$tap"
 	echo "# tier $tier" >&2
+	t0=$SECONDS
 	# in a subshell: whatever happens inside, the tier ends with its plan or a failure
 	(
 		n=0
@@ -219,5 +250,6 @@ for tier in "${tiers[@]}"; do
 		cnt=$(grep -cE '^(not )?ok ' "$tap")
 		emit "not ok $((cnt + 1)) $tier: tier crashed" "1..$((cnt + 1))"
 	fi
+	emit "# tier $tier took $((SECONDS - t0)) s"
 done
 scripts/summary.sh "${files[@]}"

@@ -88,7 +88,7 @@ static int parse_addr(const char *s, int port, struct sockaddr_storage *ss,
 static int open_to(const char *addr, int port, struct sockaddr_storage *ss,
 		   socklen_t *sslen)
 {
-	int fd, af = parse_addr(addr, port, ss, sslen);
+	int fd, one = 1, af = parse_addr(addr, port, ss, sslen);
 
 	if (af < 0) {
 		fprintf(stderr, "dmux_udp: bad address '%s'\n", addr);
@@ -97,6 +97,17 @@ static int open_to(const char *addr, int port, struct sockaddr_storage *ss,
 	fd = socket(af, SOCK_DGRAM, 0);
 	if (fd < 0) {
 		perror("dmux_udp: socket");
+		return -1;
+	}
+	/*
+	 * Without IP_RECVERR, UDP reports a datagram the full qdisc dropped
+	 * as sent: ask for ENOBUFS, and send it again.
+	 */
+	if (setsockopt(fd, af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		       af == AF_INET ? IP_RECVERR : IPV6_RECVERR, &one,
+		       sizeof(one)) < 0) {
+		perror("dmux_udp: setsockopt RECVERR");
+		close(fd);
 		return -1;
 	}
 	return fd;
