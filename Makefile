@@ -168,7 +168,7 @@ wire-test: $(TESTS_OUT)/test_wire
 wire-fuzz: $(TESTS_OUT)/fuzz_wire
 	@tests/wire/fuzz.sh $< $(FUZZ_SECONDS)
 
-VM_TIERS := $(addprefix vm-,$(KERNELS)) $(if $(filter debug,$(KERNELS)),vm-fault)
+VM_TIERS := $(addprefix vm-,$(KERNELS)) $(if $(filter debug,$(KERNELS)),vm-fault vm-canary)
 test-vm:
 	scripts/check.sh $(VM_TIERS)
 
