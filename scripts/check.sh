@@ -37,21 +37,28 @@ if awk -W version 2>/dev/null | grep -q mawk; then AWK=(awk -W interactive); fi
 emit() { printf '%s\n' "$@" | tee -a "$tap"; }
 diag() { sed 's/^/# /' | tee -a "$tap"; }
 
-# case_cmd NAME CMD...: one case, ok if CMD exits 0 (its output goes to a log).
-case_cmd() {
-	local name=$1 log=$LOGS/$tier-$1.log rc
-	shift
+# case_status NAME STATUS CMD...: one case, ok if CMD exits with STATUS (its output goes to
+# $LOGS/<tier>-NAME.log).
+case_status() {
+	local name=$1 want=$2 log=$LOGS/$tier-$1.log rc
+	shift 2
 	echo "# $tier: $name: $*" >&2
 	"$@" >"$log" 2>&1
 	rc=$?
 	n=$((n + 1))
-	if [ "$rc" = 0 ]; then
+	if [ "$rc" = "$want" ]; then
 		emit "ok $n $name"
 	else
-		emit "not ok $n $name # exit $rc, log $log"
+		emit "not ok $n $name # exit $rc (not $want), log $log"
 		tail -n 40 "$log" | diag
 	fi
 	return 0
+}
+# case_cmd NAME CMD...: one case, ok if CMD exits 0.
+case_cmd() {
+	local name=$1
+	shift
+	case_status "$name" 0 "$@"
 }
 
 case_skip() { n=$((n + 1)); emit "ok $n $1 # SKIP $2"; }
@@ -203,18 +210,9 @@ CANARY_REPORTS=("KASAN=BUG: KASAN: slab-out-of-bounds"
 	"sleeping in atomic context=BUG: sleeping function called from invalid context"
 	"kmemleak=unreferenced object 0x")
 tier_vm-canary() {
-	local log=$LOGS/$tier.log rc r
-	echo "# $tier: insmod bd_canary.ko" >&2
-	selftests/vm/run --kernel debug --timeout 600 --log "$LOGS/$tier-console.log" -- \
-		insmod /opt/bam-dmux/kmod/bd_canary.ko >"$log" 2>&1
-	rc=$?
-	n=$((n + 1))
-	if [ "$rc" = 125 ]; then
-		emit "ok $n canary: the planted bugs fail the run"
-	else
-		emit "not ok $n canary: the planted bugs fail the run # status $rc, not 125; log $log"
-		tail -n 20 "$log" | diag
-	fi
+	local log=$LOGS/$tier-canary.log r
+	case_status canary 125 selftests/vm/run --kernel debug --timeout 600 \
+		--log "$LOGS/$tier-console.log" -- insmod /opt/bam-dmux/kmod/bd_canary.ko
 	for r in "${CANARY_REPORTS[@]}"; do
 		n=$((n + 1))
 		if grep -qF "${r#*=}" "$log"; then
