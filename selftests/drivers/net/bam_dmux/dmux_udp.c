@@ -131,6 +131,14 @@ static int do_send(const char *addr, int port, long count, size_t size)
 				usleep(1000);
 				continue;
 			}
+			/*
+			 * An ICMP error for an earlier datagram (no receiver,
+			 * as in a flood): reported, with IP_RECVERR, instead
+			 * of sending this one. Send it again.
+			 */
+			if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+			    errno == ENETUNREACH)
+				continue;
 			perror("dmux_udp: sendto");
 			close(fd);
 			return 1;
