@@ -34,6 +34,8 @@ check_traffic() {
 
 # 1. rmmod with XDP attached to the busy channels
 have_xdp=0
+# however it ends: no flood and no program left for the next test
+trap 'stop_flood; for _c in 0 7; do _w=$(wwan_of $_c) && xdp_detach "$_w"; done' EXIT
 if [ -f "$BD_BPF/test/xdp_pass.o" ]; then
 	xdp_attach "$(wwan_of 0)" xdp_pass.o && xdp_attach "$(wwan_of 7)" xdp_pass.o && have_xdp=1
 fi
