@@ -122,12 +122,20 @@ static __always_inline int pfx_match(const __u32 *addr, const __u8 *pfx, __u32 l
 	return 1;
 }
 
-/* @skip: the DMUX_RF_SRC/DST bit the LPM lookup already established. */
-static __always_inline int rule_match(const struct dmux_rule *r,
-				      const struct dmux_pkt *p, __u32 skip)
+/*
+ * @skip: the DMUX_RF_SRC/DST bit the LPM lookup already established.
+ * This and dmux_eval_list() are global functions: the verifier checks each
+ * once. Inlined, every unrolled iteration of every list multiplied the
+ * states of the others (150k instructions on 6.18, over the 1M limit on 7.3).
+ */
+__attribute__((noinline)) int dmux_rule_match(const struct dmux_rule *r,
+					      const struct dmux_pkt *p, __u32 skip)
 {
-	__u32 f = r->flags & ~skip;
+	__u32 f;
 
+	if (!r || !p)
+		return 0;
+	f = r->flags & ~skip;
 	if (!(f & DMUX_RF_VALID))
 		return 0;
 	if (r->family && r->family != p->family)
@@ -150,11 +158,15 @@ static __always_inline int rule_match(const struct dmux_rule *r,
 }
 
 /* Lists are ascending: the first match in a list is its best. */
-static __always_inline __u32 eval_list(const struct dmux_rule_list *l,
-				       const struct dmux_pkt *p, __u32 skip,
-				       __u32 best)
+__attribute__((noinline)) __u32 dmux_eval_list(const struct dmux_rule_list *l,
+					       const struct dmux_pkt *p,
+					       __u32 skip, __u32 best)
 {
-	__u32 i, n = l->n;
+	__u32 i, n;
+
+	if (!l || !p)
+		return best;
+	n = l->n;
 
 	for (i = 0; i < DMUX_LIST_MAX; i++) {
 		const struct dmux_rule *r;
@@ -166,7 +178,7 @@ static __always_inline __u32 eval_list(const struct dmux_rule_list *l,
 		if (id >= best)
 			break;
 		r = bpf_map_lookup_elem(&dmux_rules, &id);
-		if (r && rule_match(r, p, skip))
+		if (r && dmux_rule_match(r, p, skip))
 			return id;
 	}
 	return best;
@@ -193,13 +205,13 @@ __attribute__((noinline)) __u32 dmux_match_rules(const struct dmux_config *c,
 			__builtin_memcpy(k.addr, &p->src[0], 4);
 			l = bpf_map_lookup_elem(&dmux_lpm_src4, &k);
 			if (l)
-				best = eval_list(l, p, DMUX_RF_SRC, best);
+				best = dmux_eval_list(l, p, DMUX_RF_SRC, best);
 		}
 		if (c->n_dst4) {
 			__builtin_memcpy(k.addr, &p->dst[0], 4);
 			l = bpf_map_lookup_elem(&dmux_lpm_dst4, &k);
 			if (l)
-				best = eval_list(l, p, DMUX_RF_DST, best);
+				best = dmux_eval_list(l, p, DMUX_RF_DST, best);
 		}
 	} else if (p->family == 6 && (c->n_src6 | c->n_dst6)) {
 		struct dmux_lpm6_key k = { .prefixlen = 128 };
@@ -208,19 +220,19 @@ __attribute__((noinline)) __u32 dmux_match_rules(const struct dmux_config *c,
 			__builtin_memcpy(k.addr, p->src, 16);
 			l = bpf_map_lookup_elem(&dmux_lpm_src6, &k);
 			if (l)
-				best = eval_list(l, p, DMUX_RF_SRC, best);
+				best = dmux_eval_list(l, p, DMUX_RF_SRC, best);
 		}
 		if (c->n_dst6) {
 			__builtin_memcpy(k.addr, p->dst, 16);
 			l = bpf_map_lookup_elem(&dmux_lpm_dst6, &k);
 			if (l)
-				best = eval_list(l, p, DMUX_RF_DST, best);
+				best = dmux_eval_list(l, p, DMUX_RF_DST, best);
 		}
 	}
 	if (c->n_wild) {
 		l = bpf_map_lookup_elem(&dmux_wild, &zero);
 		if (l)
-			best = eval_list(l, p, 0, best);
+			best = dmux_eval_list(l, p, 0, best);
 	}
 	return best;
 }

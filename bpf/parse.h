@@ -32,6 +32,8 @@
 #define DMUX_NEXTHDR_MOBILITY	135
 
 #define DMUX_PARSE_OK		(-1)
+#define DMUX_PARSE_L4		(-2)	/* ext walk done: L4 at p->l4_off */
+#define DMUX_L4_OFF_MAX		0x3fff
 
 /* QMAP (rmnet MAP) header, 4 bytes. */
 struct dmux_map_hdr {
@@ -56,6 +58,8 @@ struct dmux_pkt {
 	__u8 has_ports;
 	__u8 has_mux;
 	__u8 cmd;		/* QMAP command frame */
+	__u32 l4_off;		/* IPv6 ext walk: L4 offset in the frame */
+	__u32 l4_room;		/* and the payload bytes left from there */
 };
 
 /* Bytes L4 needs for the class to be complete; 0 = no check. */
@@ -155,9 +159,14 @@ static __always_inline int dmux_is_ext(__u8 nh)
 
 /*
  * The bounded walk over an IPv6 extension-header chain starting @off bytes
- * into the frame, p->proto = its first header, @plen = payload_len. A global
- * function: the verifier checks the loop once, not on every path of the
- * caller, and packets without extension headers never call it.
+ * into the frame, p->proto = its first header, @plen = payload_len. Returns a
+ * malformed class, DMUX_PARSE_OK (a non-first fragment) or DMUX_PARSE_L4 with
+ * p->proto, p->l4_off and p->l4_room set for the caller's L4 parse.
+ *
+ * A global function: the verifier checks the loop once, not on every path of
+ * the caller, and packets without extension headers never call it. The L4
+ * parse is left to the caller so that the verifier does not walk it once for
+ * every way out of the unrolled loop.
  */
 __attribute__((noinline)) int dmux_parse_ip6_ext(struct xdp_md *ctx, __u32 off,
 						 __u32 plen, struct dmux_pkt *p)
@@ -206,7 +215,9 @@ __attribute__((noinline)) int dmux_parse_ip6_ext(struct xdp_md *ctx, __u32 off,
 	if (dmux_is_ext(nh))	/* chain longer than the walk */
 		return DMUX_MAL_IP6_EXT;
 	p->proto = nh;
-	return dmux_parse_l4(pos, end, plen - used, p);
+	p->l4_off = pos - data;
+	p->l4_room = plen - used;
+	return DMUX_PARSE_L4;
 }
 
 static __always_inline int dmux_parse_ip6(struct xdp_md *ctx, void *data, void *ip,
@@ -225,8 +236,19 @@ static __always_inline int dmux_parse_ip6(struct xdp_md *ctx, void *data, void *
 	if (plen > avail - sizeof(*ip6))
 		return DMUX_MAL_IP6_LEN;
 	p->proto = ip6->nexthdr;
-	if (dmux_is_ext(p->proto))
-		return dmux_parse_ip6_ext(ctx, (void *)(ip6 + 1) - data, plen, p);
+	if (dmux_is_ext(p->proto)) {
+		int ret = dmux_parse_ip6_ext(ctx, (void *)(ip6 + 1) - data, plen, p);
+		__u32 off = p->l4_off;
+
+		if (ret != DMUX_PARSE_L4)
+			return ret;
+		/* The verifier needs a bound well below 64K to track the
+		 * pointer's range; no frame here has 16K of IPv6 headers. */
+		barrier_var(off);
+		if (off > DMUX_L4_OFF_MAX)
+			return DMUX_MAL_IP6_EXT;
+		return dmux_parse_l4(data + off, end, p->l4_room, p);
+	}
 	return dmux_parse_l4(ip6 + 1, end, plen, p);
 }
 
