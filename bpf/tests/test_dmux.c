@@ -766,9 +766,9 @@ int main(int argc, char **argv)
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 
-		/* A budget, not the limit: one verifier explored 152k
-		 * instructions of an earlier dmux.bpf.c and a newer one went
-		 * past the 1M limit on the same object (E2BIG at load). */
+		/* A budget, not the limit: an earlier dmux.bpf.c took 152k
+		 * instructions; verifiers change between kernels, so keep a
+		 * wide margin below 1M. */
 		tap_begin();
 		EXPECT(!bpf_obj_get_info_by_fd(prog_fd, &info, &len), "prog info: %s",
 		       strerror(errno));

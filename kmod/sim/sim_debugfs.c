@@ -50,10 +50,36 @@ static char *sim_dbg_line(const char __user *ubuf, size_t count, char *buf,
 	return strim(buf);
 }
 
-#define SIM_DBG_FOPS(name)						\
+/*
+ * Every writable file takes one line: sim_dbg_write() copies and trims it and
+ * hands it to the file's name##_store(sim, line), which returns 0 or -errno.
+ */
+static ssize_t sim_dbg_write(struct sim_modem *sim, const char __user *ubuf,
+			     size_t count,
+			     int (*store)(struct sim_modem *sim, char *line))
+{
+	char buf[SIM_DBG_LINE], *line;
+	int ret;
+
+	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
+	if (IS_ERR(line))
+		return PTR_ERR(line);
+	ret = store(sim, line);
+	return ret ?: count;
+}
+
+/* A read-write file: name##_show() and name##_store(). */
+#define SIM_DBG_RW(name)						\
 static int name##_open(struct inode *inode, struct file *file)	\
 {									\
 	return single_open(file, name##_show, inode->i_private);	\
+}									\
+static ssize_t name##_write(struct file *file, const char __user *ubuf,	\
+			    size_t count, loff_t *ppos)			\
+{									\
+	struct seq_file *s = file->private_data;			\
+									\
+	return sim_dbg_write(s->private, ubuf, count, name##_store);	\
 }									\
 static const struct file_operations name##_fops = {			\
 	.owner		= THIS_MODULE,					\
@@ -64,9 +90,19 @@ static const struct file_operations name##_fops = {			\
 	.release	= single_release,				\
 }
 
-static struct sim_modem *sim_of(struct file *file)
-{
-	return ((struct seq_file *)file->private_data)->private;
+/* A write-only file: name##_store(). */
+#define SIM_DBG_WO(name)						\
+static ssize_t name##_write(struct file *file, const char __user *ubuf,	\
+			    size_t count, loff_t *ppos)			\
+{									\
+	return sim_dbg_write(file->private_data, ubuf, count,		\
+			     name##_store);				\
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner	= THIS_MODULE,						\
+	.open	= simple_open,						\
+	.write	= name##_write,						\
+	.llseek	= noop_llseek,						\
 }
 
 /* power */
@@ -78,26 +114,16 @@ static int sim_power_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static ssize_t sim_power_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
+static int sim_power_store(struct sim_modem *sim, char *line)
 {
-	struct sim_modem *sim = sim_of(file);
-	char buf[SIM_DBG_LINE], *line;
-	int ret;
-
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	if (!strcmp(line, "up"))
-		ret = sim_modem_set_power(sim, true);
-	else if (!strcmp(line, "down"))
-		ret = sim_modem_set_power(sim, false);
-	else
-		ret = -EINVAL;
-	return ret ?: count;
+		return sim_modem_set_power(sim, true);
+	if (!strcmp(line, "down"))
+		return sim_modem_set_power(sim, false);
+	return -EINVAL;
 }
 
-SIM_DBG_FOPS(sim_power);
+SIM_DBG_RW(sim_power);
 
 /* state */
 static int sim_state_show(struct seq_file *s, void *unused)
@@ -150,72 +176,46 @@ static int sim_announce_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static ssize_t sim_announce_write(struct file *file, const char __user *ubuf,
-				  size_t count, loff_t *ppos)
+static int sim_announce_store(struct sim_modem *sim, char *line)
 {
-	struct sim_modem *sim = sim_of(file);
-	char buf[SIM_DBG_LINE], *line;
 	u8 mask;
 	int ret;
 
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	ret = kstrtou8(line, 0, &mask);
 	if (ret)
 		return ret;
 	WRITE_ONCE(sim->announce, mask);
-	return count;
+	return 0;
 }
 
-SIM_DBG_FOPS(sim_announce);
+SIM_DBG_RW(sim_announce);
 
-/* open, close: write-only */
-static ssize_t sim_cmd_write(struct file *file, const char __user *ubuf,
-			     size_t count, u8 cmd)
+/* open, close: write-only, a channel number */
+static int sim_cmd_store(struct sim_modem *sim, char *line, u8 cmd)
 {
-	struct sim_modem *sim = file->private_data;
-	char buf[SIM_DBG_LINE], *line;
 	u8 ch;
 	int ret;
 
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	ret = kstrtou8(line, 0, &ch);
 	if (ret)
 		return ret;
 	if (ch >= BAM_DMUX_NUM_CH)
 		return -EINVAL;
-	ret = sim_modem_send_cmd(sim, cmd, ch);
-	return ret ?: count;
+	return sim_modem_send_cmd(sim, cmd, ch);
 }
 
-static ssize_t sim_open_write(struct file *file, const char __user *ubuf,
-			      size_t count, loff_t *ppos)
+static int sim_open_store(struct sim_modem *sim, char *line)
 {
-	return sim_cmd_write(file, ubuf, count, BAM_DMUX_CMD_OPEN);
+	return sim_cmd_store(sim, line, BAM_DMUX_CMD_OPEN);
 }
 
-static ssize_t sim_close_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
+static int sim_close_store(struct sim_modem *sim, char *line)
 {
-	return sim_cmd_write(file, ubuf, count, BAM_DMUX_CMD_CLOSE);
+	return sim_cmd_store(sim, line, BAM_DMUX_CMD_CLOSE);
 }
 
-static const struct file_operations sim_open_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.write	= sim_open_write,
-	.llseek	= noop_llseek,
-};
-
-static const struct file_operations sim_close_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.write	= sim_close_write,
-	.llseek	= noop_llseek,
-};
+SIM_DBG_WO(sim_open);
+SIM_DBG_WO(sim_close);
 
 /* ack_delay_ms */
 static int sim_ack_delay_show(struct seq_file *s, void *unused)
@@ -226,26 +226,20 @@ static int sim_ack_delay_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static ssize_t sim_ack_delay_write(struct file *file, const char __user *ubuf,
-				   size_t count, loff_t *ppos)
+static int sim_ack_delay_store(struct sim_modem *sim, char *line)
 {
-	struct sim_modem *sim = sim_of(file);
-	char buf[SIM_DBG_LINE], *line;
 	int ret, ms;
 
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	ret = kstrtoint(line, 0, &ms);
 	if (ret)
 		return ret;
 	if (ms < -1)
 		return -EINVAL;
 	sim_modem_set_ack_delay(sim, ms);
-	return count;
+	return 0;
 }
 
-SIM_DBG_FOPS(sim_ack_delay);
+SIM_DBG_RW(sim_ack_delay);
 
 /* collapse */
 static int sim_collapse_show(struct seq_file *s, void *unused)
@@ -256,27 +250,21 @@ static int sim_collapse_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static ssize_t sim_collapse_write(struct file *file, const char __user *ubuf,
-				  size_t count, loff_t *ppos)
+static int sim_collapse_store(struct sim_modem *sim, char *line)
 {
-	struct sim_modem *sim = sim_of(file);
-	char buf[SIM_DBG_LINE], *line;
 	bool on;
 	int ret;
 
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	ret = kstrtobool(line, &on);
 	if (ret)
 		return ret;
 	spin_lock_irq(&sim->lock);
 	sim->collapse = on;
 	spin_unlock_irq(&sim->lock);
-	return count;
+	return 0;
 }
 
-SIM_DBG_FOPS(sim_collapse);
+SIM_DBG_RW(sim_collapse);
 
 /* inject: raw bytes, one RX transfer */
 static ssize_t sim_inject_write(struct file *file, const char __user *ubuf,
@@ -320,21 +308,12 @@ static int sim_gen_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static ssize_t sim_gen_write(struct file *file, const char __user *ubuf,
-			     size_t count, loff_t *ppos)
+static int sim_gen_store(struct sim_modem *sim, char *line)
 {
-	struct sim_modem *sim = sim_of(file);
-	char buf[SIM_DBG_LINE], *line;
-	int ret;
-
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
-	ret = sim_gen_start(sim, line);
-	return ret ?: count;
+	return sim_gen_start(sim, line);
 }
 
-SIM_DBG_FOPS(sim_gen);
+SIM_DBG_RW(sim_gen);
 
 /* counters */
 static int sim_counters_show(struct seq_file *s, void *unused)
@@ -348,24 +327,18 @@ static int sim_counters_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static ssize_t sim_counters_write(struct file *file, const char __user *ubuf,
-				  size_t count, loff_t *ppos)
+static int sim_counters_store(struct sim_modem *sim, char *line)
 {
-	struct sim_modem *sim = sim_of(file);
-	char buf[SIM_DBG_LINE], *line;
 	int i;
 
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	if (strcmp(line, "0"))
 		return -EINVAL;
 	for (i = 0; i < SIM_CNT_NUM; i++)
 		atomic64_set(&sim->cnt[i], 0);
-	return count;
+	return 0;
 }
 
-SIM_DBG_FOPS(sim_counters);
+SIM_DBG_RW(sim_counters);
 
 /* fault */
 static int sim_fault_show(struct seq_file *s, void *unused)
@@ -378,17 +351,12 @@ static int sim_fault_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static ssize_t sim_fault_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
+static int sim_fault_store(struct sim_modem *sim, char *line)
 {
-	struct sim_modem *sim = sim_of(file);
-	char buf[SIM_DBG_LINE], *line, *val;
 	unsigned int n;
+	char *val;
 	int ret;
 
-	line = sim_dbg_line(ubuf, count, buf, sizeof(buf));
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	val = strpbrk(line, " \t");
 	if (!val)
 		return -EINVAL;
@@ -404,10 +372,10 @@ static ssize_t sim_fault_write(struct file *file, const char __user *ubuf,
 		atomic_set(&sim->fault_alloc_chan, n);
 	else
 		return -EINVAL;
-	return count;
+	return 0;
 }
 
-SIM_DBG_FOPS(sim_fault);
+SIM_DBG_RW(sim_fault);
 
 void sim_debugfs_init(struct sim_modem *sim)
 {
