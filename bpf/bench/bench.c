@@ -150,7 +150,8 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/xdp_count.bpf.o", dir);
 	cnt = bpf_object__open_file(path, &o);
 	skel = dmux__open_opts(&o);
-	if (!cnt || bpf_object__load(cnt) || !skel || dmux__load(skel)) {
+	if (!cnt || bpf_object__load(cnt) || !skel ||
+	    dmux_obj_fit(skel->obj, pins_dir) || dmux__load(skel)) {
 		fprintf(stderr, "bench: load failed: %s\n", strerror(errno));
 		return 1;
 	}

@@ -118,6 +118,42 @@ void dmux_fds_close(struct dmux_fds *f)
 	fds_reset(f);
 }
 
+int dmux_kernel_max_cpus(void)
+{
+	FILE *fp = fopen("/sys/devices/system/cpu/kernel_max", "r");
+	int n = -1, err;
+
+	if (!fp)
+		return -errno;
+	err = fscanf(fp, "%d", &n) == 1 && n >= 0 ? 0 : -EINVAL;
+	fclose(fp);
+	return err ?: n + 1;
+}
+
+int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, DMUX_MAP_CPUMAP);
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), want = DMUX_CPUMAP_MAX;
+	char path[512];
+	int fd, n;
+
+	if (!m)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, DMUX_MAP_CPUMAP);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			want = info.max_entries;
+		close(fd);
+	} else {
+		n = dmux_kernel_max_cpus();
+		if (n > 0 && (__u32)n < want)
+			want = n;
+	}
+	return bpf_map__set_max_entries(m, want);
+}
+
 int dmux_ncpus(void)
 {
 	static int n;

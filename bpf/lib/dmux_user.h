@@ -27,6 +27,17 @@ int dmux_fds_from_pins(struct dmux_fds *f, const char *dir);
 int dmux_fds_from_obj(struct dmux_fds *f, struct bpf_object *obj);
 void dmux_fds_close(struct dmux_fds *f);
 
+/*
+ * Fit an opened, not yet loaded dmux.bpf object to this kernel before
+ * bpf_object__load(): dmux_cpumap is declared with DMUX_CPUMAP_MAX entries,
+ * but the kernel refuses a cpumap larger than NR_CPUS (E2BIG). It gets the
+ * size of the map pinned in @pin_dir if there is one (reuse needs the same
+ * size), else min(DMUX_CPUMAP_MAX, NR_CPUS). -errno.
+ */
+int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir);
+/* NR_CPUS of the running kernel (sysfs kernel_max + 1), or -errno. */
+int dmux_kernel_max_cpus(void);
+
 int dmux_ncpus(void);
 /* Sum a per-CPU value made of __u64s (size multiple of 8) over all CPUs. */
 int dmux_percpu_sum(int fd, __u32 key, void *out, size_t size);

@@ -756,7 +756,8 @@ int main(int argc, char **argv)
 	o.pin_root_path = pins_dir;
 	tap_begin();
 	skel = dmux__open_opts(&o);
-	EXPECT(skel && !dmux__load(skel), "dmux.bpf.o does not load: %s", strerror(errno));
+	EXPECT(skel && !dmux_obj_fit(skel->obj, pins_dir) && !dmux__load(skel),
+	       "dmux.bpf.o does not load: %s", strerror(errno));
 	if (!tap_end("dmux.bpf.o passes the verifier")) {
 		printf("1..%d\n", tap_n);
 		return 1;

@@ -213,6 +213,11 @@ int cmd_attach(int argc, char **argv)
 	skel = dmux__open_opts(&oo);
 	if (!skel)
 		return fail(errno_code(errno), "open dmux.bpf: %s", strerror(errno));
+	err = dmux_obj_fit(skel->obj, pin_dir());
+	if (err) {
+		dmux__destroy(skel);
+		return fail(errno_code(err), "sizing dmux.bpf's maps: %s", strerror(-err));
+	}
 	err = dmux__load(skel);
 	if (err) {
 		rc = errno_code(err);

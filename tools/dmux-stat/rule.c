@@ -31,8 +31,12 @@ static int rule_add(const struct dmux_fds *f, int argc, char **argv)
 	if (dmux_rule_parse(n, args, &r, err, sizeof(err)))
 		return fail(EX_USAGE, "%s", err);
 	if (r.verdict == DMUX_V_CPU) {	/* the cpumap entry must exist */
-		__u32 q = 0, k = r.target;
+		struct bpf_map_info mi = { 0 };
+		__u32 q = 0, k = r.target, mlen = sizeof(mi);
 
+		if (!bpf_obj_get_info_by_fd(f->cpumap, &mi, &mlen) && k >= mi.max_entries)
+			return fail(EX_USAGE, "cpu %u: the cpumap has %u entries (this kernel's "
+				    "NR_CPUS, at most %u)", k, mi.max_entries, DMUX_CPUMAP_MAX);
 		if (bpf_map_lookup_elem(f->cpumap, &k, &q) || !q) {
 			q = 2048;
 			if (bpf_map_update_elem(f->cpumap, &k, &q, BPF_ANY))

@@ -67,6 +67,14 @@ expect_eq "drop delta" $(( $(pkts drop) - d0 )) $N
 "$STAT" rule list -j | grep -q "\"hits\":$N," || fail "rule hits: $("$STAT" rule list)"
 log "rule 'proto udp drop' hits = $N"
 
+# the cpumap is sized to this kernel (NR_CPUS may be below 64): a CPU past
+# it is refused with a usage error, not taken and dropped at run time
+if "$STAT" rule add proto udp cpu 64 2>/dev/null; then
+	fail "rule 'cpu 64' accepted: $("$STAT" rule list)"
+fi
+log "rule 'cpu 64' refused (cpumap of $(bpftool -j map show pinned /sys/fs/bpf/tc/globals/dmux_cpumap |
+	sed -n 's/.*"max_entries":\([0-9]*\).*/\1/p') entries)"
+
 "$STAT" rule del all >/dev/null || fail "rule del"
 "$STAT" detach "$w" || fail "detach"
 ip link show "$w" | grep -q "prog/xdp" && fail "still attached after detach"
