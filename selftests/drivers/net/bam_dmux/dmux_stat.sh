@@ -40,7 +40,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# dmux-stat sizes the cpumap to the kernel (it refuses more entries than
+# NR_CPUS): min(64, NR_CPUS) when it creates the pins, else theirs
+CPUMAP_PIN=/sys/fs/bpf/tc/globals/dmux_cpumap
+cpumap_size() {
+	bpftool -j map show pinned "$CPUMAP_PIN" | sed -n 's/.*"max_entries":\([0-9]*\).*/\1/p'
+}
+fresh_pins=1
+[ -e "$CPUMAP_PIN" ] && fresh_pins=0
+
 "$STAT" attach "$w" --mode native --policy allow --channel $ch || fail "dmux-stat attach"
+cpus=$(($(cat /sys/devices/system/cpu/kernel_max) + 1))
+if [ $fresh_pins = 1 ]; then
+	expect_eq "cpumap entries (NR_CPUS $cpus)" "$(cpumap_size)" $((cpus < 64 ? cpus : 64))
+else
+	log "cpumap entries: $(cpumap_size) (pins existed before; NR_CPUS $cpus)"
+fi
 ip link show "$w" | grep -q "prog/xdp" || fail "not attached in native mode: $(ip link show "$w")"
 "$STAT" status -i "$w" | grep -q "native .* dmux_xdp .* dmux-stat" || fail "status: $("$STAT" status -i "$w")"
 
@@ -72,8 +87,7 @@ log "rule 'proto udp drop' hits = $N"
 if "$STAT" rule add proto udp cpu 64 2>/dev/null; then
 	fail "rule 'cpu 64' accepted: $("$STAT" rule list)"
 fi
-log "rule 'cpu 64' refused (cpumap of $(bpftool -j map show pinned /sys/fs/bpf/tc/globals/dmux_cpumap |
-	sed -n 's/.*"max_entries":\([0-9]*\).*/\1/p') entries)"
+log "rule 'cpu 64' refused (cpumap of $(cpumap_size) entries)"
 
 "$STAT" rule del all >/dev/null || fail "rule del"
 "$STAT" detach "$w" || fail "detach"
