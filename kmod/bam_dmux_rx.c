@@ -358,6 +358,16 @@ int bam_dmux_rx_start(struct bam_dmux *dmux)
 	bam_dmux_rx_refill(dmux, GFP_KERNEL);
 	posted = dmux->rx_tail != dmux->rx_head;
 	napi_enable(&dmux->napi);
+	/*
+	 * A buffer may have completed while NAPI was disabled: its
+	 * napi_schedule() was a no-op. Poll once so that it is not left
+	 * waiting for the next completion.
+	 */
+	if (posted) {
+		local_bh_disable();
+		napi_schedule(&dmux->napi);
+		local_bh_enable();
+	}
 
 	if (!posted) {
 		dev_err(dmux->dev, "Failed to post any RX buffer\n");

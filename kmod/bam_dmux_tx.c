@@ -214,12 +214,20 @@ static struct bam_dmux_tx_buf *bam_dmux_tx_reserve(struct bam_dmux *dmux)
 	return buf;
 }
 
-/* After queueing: submit now, or let the wakeup work power up first. */
+/*
+ * After queueing: submit now, or let the wakeup work power up first. A full
+ * ring is submitted whatever the caller's batching says: nothing more can be
+ * queued behind it, so no later call would be the end of the batch (for
+ * ndo_xdp_xmit, the XDP_XMIT_FLUSH call then finds no room and queues
+ * nothing). tx_lock held.
+ */
 static void bam_dmux_tx_commit(struct bam_dmux *dmux, bool kick)
 {
+	if (dmux->tx_submitted == dmux->tx_head)
+		return;
 	if (!dmux->tx_ready)
-		queue_work(system_long_wq, &dmux->tx_wakeup_work);
-	else if (kick)
+		queue_pm_work(&dmux->tx_wakeup_work);
+	else if (kick || bam_dmux_tx_full(dmux))
 		bam_dmux_tx_flush(dmux);
 }
 
@@ -231,7 +239,7 @@ void bam_dmux_tx_kick(struct bam_dmux *dmux)
 }
 
 static int bam_dmux_tx_queue_skb(struct bam_dmux *dmux, struct sk_buff *skb,
-				 u8 ch, bool data, bool kick)
+				 u8 ch, u16 payload, bool kick)
 {
 	struct bam_dmux_tx_buf *buf;
 	dma_addr_t addr;
@@ -247,10 +255,10 @@ static int bam_dmux_tx_queue_skb(struct bam_dmux *dmux, struct sk_buff *skb,
 	buf->skb = skb;
 	buf->addr = addr;
 	buf->len = skb->len;
-	buf->payload = skb->len - BAM_DMUX_HDR_SIZE;
+	buf->payload = payload;
 	buf->ch = ch;
-	buf->data = data;
-	bam_dmux_tx_commit(dmux, kick || dmux->tx_stopped);
+	buf->data = payload != 0;
+	bam_dmux_tx_commit(dmux, kick);
 	return 0;
 }
 
@@ -285,6 +293,7 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
 	struct bam_dmux *dmux = bndev->dmux;
 	struct bam_dmux_tx_stats *ts = &dmux->stats[bndev->ch].tx;
+	unsigned int len = skb->len;	/* tx_bytes: the IP packet, no padding */
 	int ret;
 
 	spin_lock_bh(&dmux->tx_lock);
@@ -297,8 +306,9 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	ret = bam_dmux_tx_prepare_skb(skb, bndev->ch);
 	if (!ret)
-		ret = bam_dmux_tx_queue_skb(dmux, skb, bndev->ch, true,
-					    !netdev_xmit_more());
+		ret = bam_dmux_tx_queue_skb(dmux, skb, bndev->ch, len,
+					    !netdev_xmit_more() ||
+					    netif_xmit_stopped(netdev_get_tx_queue(dev, 0)));
 	if (ret) {
 		u64_stats_update_begin(&ts->syncp);
 		ts->dropped++;
@@ -326,7 +336,7 @@ int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
 	if (bam_dmux_tx_full(dmux))
 		ret = -EBUSY;
 	else
-		ret = bam_dmux_tx_queue_skb(dmux, skb, ch, false, true);
+		ret = bam_dmux_tx_queue_skb(dmux, skb, ch, 0, true);
 	spin_unlock_bh(&dmux->tx_lock);
 
 	if (ret)
@@ -434,8 +444,12 @@ int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
 	ts->xdp_xmit_err += n - i;
 	u64_stats_update_end(&ts->syncp);
 
-	if (i)
-		bam_dmux_tx_commit(dmux, flush);
+	/*
+	 * With XDP_XMIT_FLUSH everything queued so far goes out, also when
+	 * this call queued nothing: earlier calls of the same batch may have
+	 * filled the ring without the flag.
+	 */
+	bam_dmux_tx_commit(dmux, flush);
 	spin_unlock(&dmux->tx_lock);
 	return i;
 }
