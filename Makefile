@@ -54,11 +54,12 @@ KBUILD_PRODUCTS := --filter='P *.o' --filter='P *.ko' --filter='P *.mod' --filte
 HOST_CC ?= cc
 WIRE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Itests/wire -Ikmod
 FUZZ_SECONDS ?= 20
+FULL_FUZZ_SECONDS ?= 120
 VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
 .PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline bpf tools guest lint checkpatch sparse test-host wire-test \
-	wire-fuzz test-vm check demo bench vm-shell clean distclean help
+	wire-fuzz test-vm check check-full demo bench vm-shell clean distclean help
 
 all: kmod bpf tools guest
 
@@ -74,6 +75,7 @@ help:
 	@echo 'make test-vm    guest selftests in QEMU (selftests/vm/run), KTAP'
 	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
 	@echo '                (VM tiers vm-lts, vm-debug, vm-fault; KERNEL=lts|debug: one lane)'
+	@echo 'make check-full the same with the whole suite on the debug kernel, 120 s of fuzzing'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
 	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES)'
 	@echo 'make kprof      the guest sampling profiler, build/kprof/kprof.ko (docs/performance.md)'
@@ -168,16 +170,26 @@ wire-test: $(TESTS_OUT)/test_wire
 wire-fuzz: $(TESTS_OUT)/fuzz_wire
 	@tests/wire/fuzz.sh $< $(FUZZ_SECONDS)
 
-VM_TIERS := $(addprefix vm-,$(KERNELS)) $(if $(filter debug,$(KERNELS)),vm-fault vm-canary)
+VM_TIERS := $(if $(filter lts,$(KERNELS)),vm-lts) \
+	$(if $(filter debug,$(KERNELS)),build-debug vm-debug vm-fault vm-canary)
 test-vm:
 	scripts/check.sh $(VM_TIERS)
 
+# What CI runs (docs/testing.md, "What CI runs"): the debug kernel (built in the background
+# while the lts lane runs) takes the data and power paths, the fault tier and the canary.
 check:
 	rm -rf build/results
 	scripts/check.sh deps build lint test-host $(VM_TIERS)
 
+# Everything: the whole suite on the debug kernel too, and a longer fuzz run. Run it before
+# resolving an issue and report it; CI has no time for it.
+check-full:
+	rm -rf build/results
+	BAM_DMUX_CHECK_FULL=1 FUZZ_SECONDS=$(FULL_FUZZ_SECONDS) \
+		scripts/check.sh deps build lint test-host $(VM_TIERS)
+
 # The lead's scripts, in the guest, on the current build.
-demo: all
+demo: kmod-lts bpf tools guest
 	selftests/vm/run -- /opt/bam-dmux/selftests/demo.sh
 
 # Not a test: prints the table, writes build/bench/{bench,bpf}.json, bench.md and bench.png.

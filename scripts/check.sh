@@ -116,15 +116,51 @@ have_target() {	# dir target: the Makefile in dir has that target
 
 want_kernel() { [[ " $KERNELS " == *" $1 "* ]]; }
 
+# The debug kernel (fetched and built once per source version and fragment: 10-25 min from an
+# empty cache) builds in the background, niced, from the deps tier on: the lts lane's build,
+# lint, host tests and guest suite run meanwhile and take the CPU first. The build-debug tier
+# waits for it (debug-kernel.sh holds its lock while building, so a second call waits, then
+# finds the finished build) and reports it as a case of its own.
+DK_BG_LOG=$LOGS/deps-debug-kernel-bg.log
+DK_BG_PID=$RESULTS/.debug-kernel.pid
+debug_kernel_start() {
+	[ ! -f "$DK_BG_PID" ] || return 0
+	# its own process group (setsid), so that an interrupted check can stop the whole build
+	nice -n 10 setsid scripts/debug-kernel.sh >"$DK_BG_LOG" 2>&1 </dev/null &
+	echo $! >"$DK_BG_PID"
+	echo "# deps: debug kernel building in the background (pid $!, log $DK_BG_LOG)" >&2
+}
+debug_kernel_stop() {
+	local pid
+	[ -f "$DK_BG_PID" ] || return 0
+	pid=$(cat "$DK_BG_PID")
+	rm -f "$DK_BG_PID"
+	kill -0 "$pid" 2>/dev/null && kill -- -"$pid" 2>/dev/null
+	return 0
+}
+
 tier_deps() {
 	case_cmd deps scripts/deps.sh --no-debug-kernel
-	# the debug kernel: fetched and built once per source version and fragment (~10 min)
-	if want_kernel debug; then case_cmd debug-kernel scripts/debug-kernel.sh; fi
+	if [[ " ${tiers[*]} " == *" build-debug "* ]]; then debug_kernel_start; fi
+}
+
+# debug-kernel: the background build's result (its log first, then the waiting call's);
+# kmod-debug: the driver built against it.
+tier_build-debug() {
+	local pid rc=0
+	if [ -f "$DK_BG_PID" ]; then
+		pid=$(cat "$DK_BG_PID")
+		echo "# build-debug: waiting for the debug kernel (pid $pid)" >&2
+		while kill -0 "$pid" 2>/dev/null; do sleep 5; done
+		rm -f "$DK_BG_PID"
+		cat "$DK_BG_LOG" >&2
+	fi
+	case_cmd debug-kernel scripts/debug-kernel.sh
+	case_cmd kmod-debug "$MAKE" kmod-debug
 }
 
 tier_build() {
-	local k
-	for k in $KERNELS; do case_cmd "kmod-$k" "$MAKE" "kmod-$k"; done
+	case_cmd kmod-lts "$MAKE" kmod-lts
 	case_cmd mainline "$MAKE" mainline
 	if [ -f bpf/Makefile ]; then case_cmd bpf "$MAKE" bpf; else case_skip bpf "no bpf/Makefile"; fi
 	if [ -f tools/dmux-stat/Makefile ]; then
@@ -223,16 +259,18 @@ tier_vm-canary() {
 	done
 }
 
-[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts vm-debug vm-fault vm-canary test-vm)" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts build-debug vm-debug vm-fault vm-canary test-vm)" >&2; exit 2; }
 tiers=()
 for tier in "$@"; do
 	if [ "$tier" = test-vm ]; then
-		for k in $KERNELS; do tiers+=("vm-$k"); done
-		if want_kernel debug; then tiers+=(vm-fault vm-canary); fi
+		want_kernel lts && tiers+=(vm-lts)
+		if want_kernel debug; then tiers+=(build-debug vm-debug vm-fault vm-canary); fi
 	else
 		tiers+=("$tier")
 	fi
 done
+trap debug_kernel_stop EXIT
+check_t0=$SECONDS
 files=()
 for tier in "${tiers[@]}"; do
 	declare -F "tier_$tier" >/dev/null || { echo "check: unknown tier '$tier'" >&2; exit 2; }
@@ -254,4 +292,5 @@ for tier in "${tiers[@]}"; do
 	fi
 	emit "# tier $tier took $((SECONDS - t0)) s"
 done
+echo "# check: ${tiers[*]}: $((SECONDS - check_t0)) s in all"
 scripts/summary.sh "${files[@]}"
