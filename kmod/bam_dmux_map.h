@@ -116,7 +116,7 @@ struct bam_dmux_map_frame {
 	u32 off;	/* the MAP header */
 	u32 next;	/* the next MAP header; the end on a stop */
 	u32 data_off;	/* the packet, or the command */
-	u32 data_len;	/* pkt_len - pad; 0 on BAM_DMUX_MAP_BAD_PAD */
+	u32 data_len;	/* pkt_len - pad, or 0 if pad >= pkt_len */
 	u32 csum_off;	/* checksum header or trailer, if csum_len */
 	u16 pkt_len;
 	u8 csum_len;	/* 0, 4 (header) or 8 (trailer) */
@@ -246,13 +246,12 @@ bam_dmux_map_next(const void *buf, u32 len, u32 off, enum bam_dmux_map_fmt fmt,
 	f->csum_len = hlen + tlen;
 	f->csum_off = hlen ? off + BAM_DMUX_MAP_HDR_SIZE : tlen ? off + end : 0;
 	f->next = off + end + tlen;
-	f->data_len = 0;
+	f->data_len = f->pad < f->pkt_len ? f->pkt_len - f->pad : 0;
 
 	if (f->mux_id > BAM_DMUX_MAP_MUX_MAX)
 		return BAM_DMUX_MAP_BAD_MUX;
-	if (f->pad >= f->pkt_len)
+	if (!f->data_len)
 		return BAM_DMUX_MAP_BAD_PAD;
-	f->data_len = f->pkt_len - f->pad;
 	if (f->cmd && f->data_len < BAM_DMUX_MAP_CMD_MIN)
 		return BAM_DMUX_MAP_BAD_CMD;
 	return BAM_DMUX_MAP_OK;
@@ -297,7 +296,7 @@ static inline u32 bam_dmux_map_build(void *buf, u32 room,
 	u8 *p = buf;
 	u32 size, i;
 
-	if (!data_len || data_len + pad > BAM_DMUX_MAP_PKT_LEN_MAX)
+	if (!data_len || data_len > BAM_DMUX_MAP_PKT_LEN_MAX - pad)
 		return 0;
 	size = bam_dmux_map_frame_size(fmt, cmd, data_len);
 	if (size > room)
