@@ -58,7 +58,7 @@ VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
 .PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline bpf tools guest lint checkpatch sparse test-host wire-test \
-	wire-fuzz test-vm check demo bench vm-shell clean distclean help
+	wire-fuzz map-test map-fuzz test-vm check demo bench vm-shell clean distclean help
 
 all: kmod bpf tools guest
 
@@ -167,6 +167,23 @@ wire-test: $(TESTS_OUT)/test_wire
 
 wire-fuzz: $(TESTS_OUT)/fuzz_wire
 	@tests/wire/fuzz.sh $< $(FUZZ_SECONDS)
+
+# The QMAP walker (kmod/bam_dmux_map.h), same shim and flags; its fuzz run is MAP_FUZZ_SECONDS.
+MAP_FUZZ_SECONDS ?= $(FUZZ_SECONDS)
+$(TESTS_OUT)/test_map: tests/map/test_map.c kmod/bam_dmux_map.h tests/wire/bam_dmux_wire_host.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(WIRE_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all $< -o $@
+
+$(TESTS_OUT)/fuzz_map: tests/map/fuzz_map.c kmod/bam_dmux_map.h tests/wire/bam_dmux_wire_host.h
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Itests/wire -Ikmod $< -o $@
+
+map-test: $(TESTS_OUT)/test_map
+	@$<
+
+map-fuzz: $(TESTS_OUT)/fuzz_map
+	@tests/wire/fuzz.sh $< $(MAP_FUZZ_SECONDS) tests/map/map.dict 20000
 
 VM_TIERS := $(addprefix vm-,$(KERNELS)) $(if $(filter debug,$(KERNELS)),vm-fault vm-canary)
 test-vm:
