@@ -59,7 +59,7 @@ VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
 .PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline bpf tools guest lint checkpatch sparse test-host wire-test \
-	wire-fuzz test-vm check check-full demo bench vm-shell clean distclean help
+	wire-fuzz map-test map-fuzz test-vm check check-full demo bench vm-shell clean distclean help
 
 all: kmod bpf tools guest
 
@@ -71,7 +71,8 @@ help:
 	@echo 'make debug-kernel  fetch and build the debug kernel (newest Debian source) if needed'
 	@echo 'make mainline   mainline qcom_bam_dmux.ko from linux-source, in build/mainline/'
 	@echo 'make lint       checkpatch --strict and sparse (C=2) on kmod/, TAP'
-	@echo 'make test-host  wire unit test, $(FUZZ_SECONDS) s libFuzzer run, bpf/tools host tests, TAP'
+	@echo 'make test-host  wire and map unit tests, $(FUZZ_SECONDS) s libFuzzer run of each, bpf/tools'
+	@echo '                host tests, TAP'
 	@echo 'make test-vm    guest selftests in QEMU (selftests/vm/run), KTAP'
 	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
 	@echo '                (VM tiers vm-lts, vm-debug, vm-fault; KERNEL=lts|debug: one lane)'
@@ -169,6 +170,23 @@ wire-test: $(TESTS_OUT)/test_wire
 
 wire-fuzz: $(TESTS_OUT)/fuzz_wire
 	@tests/wire/fuzz.sh $< $(FUZZ_SECONDS)
+
+# The QMAP walker (kmod/bam_dmux_map.h), same shim and flags; its fuzz run is MAP_FUZZ_SECONDS.
+MAP_FUZZ_SECONDS ?= $(FUZZ_SECONDS)
+$(TESTS_OUT)/test_map: tests/map/test_map.c kmod/bam_dmux_map.h tests/wire/bam_dmux_wire_host.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(WIRE_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all $< -o $@
+
+$(TESTS_OUT)/fuzz_map: tests/map/fuzz_map.c kmod/bam_dmux_map.h tests/wire/bam_dmux_wire_host.h
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Itests/wire -Ikmod $< -o $@
+
+map-test: $(TESTS_OUT)/test_map
+	@$<
+
+map-fuzz: $(TESTS_OUT)/fuzz_map
+	@tests/wire/fuzz.sh $< $(MAP_FUZZ_SECONDS) tests/map/map.dict 20000
 
 VM_TIERS := $(if $(filter lts,$(KERNELS)),vm-lts) \
 	$(if $(filter debug,$(KERNELS)),build-debug vm-debug vm-fault vm-canary)

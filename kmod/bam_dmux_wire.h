@@ -32,6 +32,27 @@
 #define BAM_DMUX_NUM_CH		8
 /* Largest padding any known implementation adds (mainline: 1-4 bytes). */
 #define BAM_DMUX_MAX_PAD	4
+/* Largest buffer dynamic MTU negotiates (code 3). */
+#define BAM_DMUX_MAX_BUFFER_SIZE	16384
+/* RX pool sizes a host OPEN can announce: 32 << code, code 0-3 */
+#define BAM_DMUX_MIN_POOL	32
+#define BAM_DMUX_MAX_POOL	256
+
+/*
+ * Signal field (downstream's dynamic MTU; mainline sends 0 and ignores it).
+ *  - modem OPEN: BAM_DMUX_SIG_DYN_MTU announces support; SIZE is the UL size.
+ *  - host OPEN (only to a modem that announced it): DYN_MTU, POOL and SIZE,
+ *    the DL size the host's RX buffers have.
+ *  - modem DATA: DYN_MTU set asks for buffers of the DL size from now on,
+ *    clear for 2 KiB (downstream acts when the bit changes).
+ * SIZE is BAM_DMUX_BUFFER_SIZE << code: 2, 4, 8 or 16 KiB, the whole buffer
+ * (header, payload and padding); POOL is BAM_DMUX_MIN_POOL << code.
+ */
+#define BAM_DMUX_SIG_DYN_MTU	0x02
+#define BAM_DMUX_SIG_POOL_MASK	0x30
+#define BAM_DMUX_SIG_POOL_SHIFT	4
+#define BAM_DMUX_SIG_SIZE_MASK	0xc0
+#define BAM_DMUX_SIG_SIZE_SHIFT	6
 
 enum bam_dmux_cmd {
 	BAM_DMUX_CMD_DATA = 0,
@@ -127,15 +148,23 @@ static inline bool bam_dmux_cmd_valid(u8 cmd)
 	       cmd == BAM_DMUX_CMD_CLOSE;
 }
 
+/* Largest payload a buffer of @buf_size bytes holds: 2040 for 2 KiB. */
+static inline unsigned int bam_dmux_max_data_size(unsigned int buf_size)
+{
+	return buf_size > BAM_DMUX_HDR_SIZE ? buf_size - BAM_DMUX_HDR_SIZE : 0;
+}
+
 /*
  * Parse a frame the modem wrote into a receive buffer. @avail is how many
- * bytes the transfer really delivered (never more than the buffer). The
- * payload is valid only if BAM_DMUX_WIRE_OK is returned; then it lies in
- * buf[BAM_DMUX_HDR_SIZE, BAM_DMUX_HDR_SIZE + out->len). Padding is not
- * checked: known modems disagree on it.
+ * bytes the transfer really delivered (never more than the buffer), @max_len
+ * the largest payload accepted (bam_dmux_max_data_size() of the buffer size
+ * in use). The payload is valid only if BAM_DMUX_WIRE_OK is returned; then
+ * it lies in buf[BAM_DMUX_HDR_SIZE, BAM_DMUX_HDR_SIZE + out->len). Padding
+ * is not checked: known modems disagree on it.
  */
 static inline enum bam_dmux_wire_err
-bam_dmux_parse(const void *buf, size_t avail, struct bam_dmux_frame *out)
+bam_dmux_parse_max(const void *buf, size_t avail, unsigned int max_len,
+		   struct bam_dmux_frame *out)
 {
 	const struct bam_dmux_hdr *hdr = buf;
 
@@ -154,23 +183,31 @@ bam_dmux_parse(const void *buf, size_t avail, struct bam_dmux_frame *out)
 	out->ch = hdr->ch;
 	out->len = le16_to_cpu(hdr->len);
 
-	if (out->len > BAM_DMUX_MAX_DATA_SIZE ||
-	    out->len > avail - BAM_DMUX_HDR_SIZE)
+	if (out->len > max_len || out->len > avail - BAM_DMUX_HDR_SIZE)
 		return BAM_DMUX_WIRE_LEN;
 	return BAM_DMUX_WIRE_OK;
+}
+
+/* bam_dmux_parse_max() for 2 KiB buffers (no dynamic MTU). */
+static inline enum bam_dmux_wire_err
+bam_dmux_parse(const void *buf, size_t avail, struct bam_dmux_frame *out)
+{
+	return bam_dmux_parse_max(buf, avail, BAM_DMUX_MAX_DATA_SIZE, out);
 }
 
 /*
  * Strict check of a frame the host sent, as a careful modem would do it:
  * the transfer must hold exactly header, payload and padding, and the
  * padding must align the frame to 4 bytes (0-4 bytes, so that both this
- * driver's and mainline's conventions pass).
+ * driver's and mainline's conventions pass). @max_len as for
+ * bam_dmux_parse_max(), from the UL size.
  */
 static inline enum bam_dmux_wire_err
-bam_dmux_parse_strict(const void *buf, size_t xfer_len,
-		      struct bam_dmux_frame *out)
+bam_dmux_parse_strict_max(const void *buf, size_t xfer_len,
+			  unsigned int max_len, struct bam_dmux_frame *out)
 {
-	enum bam_dmux_wire_err err = bam_dmux_parse(buf, xfer_len, out);
+	enum bam_dmux_wire_err err = bam_dmux_parse_max(buf, xfer_len, max_len,
+							 out);
 
 	if (err)
 		return err;
@@ -179,6 +216,97 @@ bam_dmux_parse_strict(const void *buf, size_t xfer_len,
 	if (xfer_len != (size_t)BAM_DMUX_HDR_SIZE + out->len + out->pad)
 		return BAM_DMUX_WIRE_LEN;
 	return BAM_DMUX_WIRE_OK;
+}
+
+/* bam_dmux_parse_strict_max() for 2 KiB buffers (no dynamic MTU). */
+static inline enum bam_dmux_wire_err
+bam_dmux_parse_strict(const void *buf, size_t xfer_len,
+		      struct bam_dmux_frame *out)
+{
+	return bam_dmux_parse_strict_max(buf, xfer_len, BAM_DMUX_MAX_DATA_SIZE,
+					 out);
+}
+
+/* Buffer size of a SIZE code (only its two low bits count). */
+static inline unsigned int bam_dmux_size_from_code(unsigned int code)
+{
+	return BAM_DMUX_BUFFER_SIZE << (code & 3);
+}
+
+/* Largest SIZE code whose buffer is at most @size bytes (0 below 4 KiB). */
+static inline unsigned int bam_dmux_size_code(unsigned int size)
+{
+	unsigned int code = 0;
+
+	while (code < 3 && bam_dmux_size_from_code(code + 1) <= size)
+		code++;
+	return code;
+}
+
+/* RX pool size of a POOL code (only its two low bits count). */
+static inline unsigned int bam_dmux_pool_from_code(unsigned int code)
+{
+	return BAM_DMUX_MIN_POOL << (code & 3);
+}
+
+/* Largest POOL code whose pool is at most @pool buffers (0 below 64). */
+static inline unsigned int bam_dmux_pool_code(unsigned int pool)
+{
+	unsigned int code = 0;
+
+	while (code < 3 && bam_dmux_pool_from_code(code + 1) <= pool)
+		code++;
+	return code;
+}
+
+/* An OPEN's signal announces dynamic MTU. */
+static inline bool bam_dmux_sig_dyn_mtu(u8 signal)
+{
+	return signal & BAM_DMUX_SIG_DYN_MTU;
+}
+
+/*
+ * Buffer size an OPEN's signal gives: the UL size in the modem's OPEN, the
+ * DL size in the host's. 2 KiB if the signal does not announce dynamic MTU
+ * (the other bits then mean nothing).
+ */
+static inline unsigned int bam_dmux_sig_size(u8 signal)
+{
+	if (!bam_dmux_sig_dyn_mtu(signal))
+		return BAM_DMUX_BUFFER_SIZE;
+	return bam_dmux_size_from_code((signal & BAM_DMUX_SIG_SIZE_MASK) >>
+				       BAM_DMUX_SIG_SIZE_SHIFT);
+}
+
+/* RX pool size a host OPEN's signal announces; 32 without dynamic MTU. */
+static inline unsigned int bam_dmux_sig_pool(u8 signal)
+{
+	if (!bam_dmux_sig_dyn_mtu(signal))
+		return BAM_DMUX_MIN_POOL;
+	return bam_dmux_pool_from_code((signal & BAM_DMUX_SIG_POOL_MASK) >>
+				       BAM_DMUX_SIG_POOL_SHIFT);
+}
+
+/*
+ * The host's OPEN signal: @pool RX buffers of @dl_size bytes, each rounded
+ * down to what the field can say (32-256 buffers, 2-16 KiB; less than the
+ * minimum says the minimum). Only for a modem whose OPEN announced dynamic
+ * MTU; any other gets 0.
+ */
+static inline u8 bam_dmux_sig_open(unsigned int pool, unsigned int dl_size)
+{
+	return BAM_DMUX_SIG_DYN_MTU |
+	       bam_dmux_pool_code(pool) << BAM_DMUX_SIG_POOL_SHIFT |
+	       bam_dmux_size_code(dl_size) << BAM_DMUX_SIG_SIZE_SHIFT;
+}
+
+/*
+ * A DATA frame's signal, from a modem that negotiated dynamic MTU: true if
+ * newly queued RX buffers should have the DL size, false for 2 KiB.
+ */
+static inline bool bam_dmux_sig_data_large(u8 signal)
+{
+	return signal & BAM_DMUX_SIG_DYN_MTU;
 }
 
 /* IP version from the first payload byte: 4, 6, or 0 if neither. */

@@ -184,6 +184,8 @@ tier_lint() {
 tier_test-host() {
 	case_tap wire "$MAKE" -s wire-test
 	case_tap fuzz "$MAKE" -s wire-fuzz
+	case_tap map "$MAKE" -s map-test
+	case_tap map-fuzz "$MAKE" -s map-fuzz
 	if have_target bpf test-host; then
 		case_tap bpf "$MAKE" -s --no-print-directory -C bpf test-host
 	else

@@ -10,7 +10,8 @@
  *   - OK implies 8 + len <= avail, len <= 2040, ch < 8, a valid cmd, the right magic, and
  *     fields equal to the raw header bytes; the whole payload is readable;
  *   - strict OK implies parse OK and avail == 8 + len + pad, pad <= 4, (len + pad) % 4 == 0;
- *     a lenient error is returned unchanged by the strict parser.
+ *     a lenient error is returned unchanged by the strict parser;
+ *   - parse_max with the 16 KiB cap agrees with parse but for len 2041..16376 (LEN there).
  */
 #define _DEFAULT_SOURCE
 #include <stdint.h>
@@ -24,13 +25,14 @@
 
 static volatile unsigned int sink;
 
-static void check_frame(const unsigned char *buf, size_t avail, const struct bam_dmux_frame *f)
+static void check_frame(const unsigned char *buf, size_t avail, const struct bam_dmux_frame *f,
+			unsigned int max)
 {
 	size_t i;
 
 	if ((size_t)BAM_DMUX_HDR_SIZE + f->len > avail)
 		FAIL("len %u beyond avail %zu", f->len, avail);
-	if (f->len > BAM_DMUX_MAX_DATA_SIZE)
+	if (f->len > max)
 		FAIL("len %u above the maximum", f->len);
 	if (f->ch >= BAM_DMUX_NUM_CH)
 		FAIL("channel %u", f->ch);
@@ -73,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e == BAM_DMUX_WIRE_PAD)
 		FAIL("lenient parse returned bad_pad");
 	if (e == BAM_DMUX_WIRE_OK)
-		check_frame(buf, avail, &f);
+		check_frame(buf, avail, &f, BAM_DMUX_MAX_DATA_SIZE);
 
 	memset(&fs, 0xa5, sizeof(fs));
 	es = bam_dmux_parse_strict(buf, avail, &fs);
@@ -82,11 +84,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e != BAM_DMUX_WIRE_OK && es != e)
 		FAIL("strict %s but lenient %s", bam_dmux_wire_err_name(es), bam_dmux_wire_err_name(e));
 	if (es == BAM_DMUX_WIRE_OK) {
-		check_frame(buf, avail, &fs);
+		check_frame(buf, avail, &fs, BAM_DMUX_MAX_DATA_SIZE);
 		if (avail != (size_t)BAM_DMUX_HDR_SIZE + fs.len + fs.pad)
 			FAIL("strict ok with avail %zu != 8 + %u + %u", avail, fs.len, fs.pad);
 		if (fs.pad > BAM_DMUX_MAX_PAD || (fs.len + fs.pad) % 4)
 			FAIL("strict ok with pad %u for len %u", fs.pad, fs.len);
+	}
+
+	/* the dynamic-MTU cap: the same verdict but for the lengths only it accepts */
+	{
+		const unsigned int max = bam_dmux_max_data_size(BAM_DMUX_MAX_BUFFER_SIZE);
+		struct bam_dmux_frame fm;
+		enum bam_dmux_wire_err em;
+
+		memset(&fm, 0x3c, sizeof(fm));
+		em = bam_dmux_parse_max(buf, avail, max, &fm);
+		if (em == BAM_DMUX_WIRE_OK) {
+			check_frame(buf, avail, &fm, max);
+			if (fm.len <= BAM_DMUX_MAX_DATA_SIZE ? e != BAM_DMUX_WIRE_OK :
+			    e != BAM_DMUX_WIRE_LEN)
+				FAIL("parse_max ok, len %u, but parse %s", fm.len,
+				     bam_dmux_wire_err_name(e));
+		} else if (em != e) {
+			FAIL("parse_max %s but parse %s", bam_dmux_wire_err_name(em),
+			     bam_dmux_wire_err_name(e));
+		}
 	}
 	(void)bam_dmux_wire_err_name(e);
 	free(buf);

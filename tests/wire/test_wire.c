@@ -325,6 +325,104 @@ static void test_ip_version(void)
 	result(ok, "ip_version: 4, 6, other, empty");
 }
 
+/* parse_max: the cap is a parameter; parse and parse_strict keep 2040 */
+static void test_len_max(void)
+{
+	static const unsigned int bufs[] = { 2048, 4096, 8192, 16384 };
+	struct bam_dmux_frame f;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++) {
+		unsigned int max = bam_dmux_max_data_size(bufs[i]);
+		unsigned int pad = -(max + 1) & 3;
+		size_t size;
+		unsigned char *b;
+		int ok = 1;
+
+		CHECK(ok, max == bufs[i] - 8);
+		/* the largest payload, in a transfer of exactly the buffer */
+		b = frame(&size, BAM_DMUX_HDR_MAGIC, 0, 0, 0, 1, max, bufs[i]);
+		CHECK(ok, bam_dmux_parse_max(b, size, max, &f) == BAM_DMUX_WIRE_OK && f.len == max);
+		CHECK(ok, bam_dmux_parse_strict_max(b, size, max, &f) == BAM_DMUX_WIRE_OK);
+		CHECK(ok, bam_dmux_parse_max(b, size, max - 1, &f) == BAM_DMUX_WIRE_LEN);
+		CHECK(ok, (bam_dmux_parse(b, size, &f) == BAM_DMUX_WIRE_OK) == (max == 2040));
+		CHECK(ok, (bam_dmux_parse_strict(b, size, &f) == BAM_DMUX_WIRE_OK) == (max == 2040));
+		free(b);
+		/* one more byte: refused even with room in the transfer */
+		b = frame(&size, BAM_DMUX_HDR_MAGIC, 0, 0, pad, 1, max + 1, bufs[i] + 1 + pad);
+		CHECK(ok, bam_dmux_parse_max(b, size, max, &f) == BAM_DMUX_WIRE_LEN);
+		CHECK(ok, bam_dmux_parse_strict_max(b, size, max, &f) == BAM_DMUX_WIRE_LEN);
+		CHECK(ok, bam_dmux_parse_strict_max(b, size, max + 1, &f) == BAM_DMUX_WIRE_OK);
+		free(b);
+		/* len beyond the transfer is refused whatever the cap */
+		b = frame(&size, BAM_DMUX_HDR_MAGIC, 0, 0, 0, 1, max, bufs[i] - 1);
+		CHECK(ok, bam_dmux_parse_max(b, size, 0xffff, &f) == BAM_DMUX_WIRE_LEN);
+		free(b);
+		result(ok, "parse_max: %u-byte buffers take len %u, refuse %u", bufs[i], max, max + 1);
+	}
+	{
+		int ok = 1;
+
+		CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 0, 0xffff, 70000, 0, &f) ==
+			      BAM_DMUX_WIRE_LEN);
+		CHECK(ok, bam_dmux_max_data_size(8) == 0 && bam_dmux_max_data_size(0) == 0);
+		result(ok, "parse_max: 0xffff refused by the legacy parser; tiny buffers hold nothing");
+	}
+}
+
+/* the dynamic-MTU signal field, against downstream's encoding */
+static void test_signal_dyn_mtu(void)
+{
+	static const unsigned int pools[] = { 32, 64, 128, 256 };
+	static const unsigned int sizes[] = { 2048, 4096, 8192, 16384 };
+	unsigned int sig, p, s;
+	int ok;
+
+	/* every modem OPEN signal */
+	ok = 1;
+	for (sig = 0; sig < 256; sig++) {
+		bool dyn = sig & 0x2;
+
+		CHECK(ok, bam_dmux_sig_dyn_mtu(sig) == dyn);
+		CHECK(ok, bam_dmux_sig_size(sig) == (dyn ? 2048u << (sig >> 6) : 2048u));
+		CHECK(ok, bam_dmux_sig_pool(sig) == (dyn ? 32u << ((sig >> 4) & 3) : 32u));
+		CHECK(ok, bam_dmux_sig_data_large(sig) == dyn);
+	}
+	CHECK(ok, bam_dmux_sig_size(0xc0) == 2048 && bam_dmux_sig_size(0xc2) == 16384);
+	CHECK(ok, bam_dmux_sig_size(0x42) == 4096 && bam_dmux_sig_size(0x82) == 8192);
+	CHECK(ok, bam_dmux_sig_size(0x02) == 2048 && bam_dmux_sig_size(0x3e) == 2048);
+	result(ok, "signal: all 256 values: support bit 0x2, size bits 7:6, pool bits 5:4");
+
+	/* the host's OPEN: 0x2 | pool << 4 | dl_size << 6, and back */
+	ok = 1;
+	for (p = 0; p < 4; p++) {
+		for (s = 0; s < 4; s++) {
+			u8 v = bam_dmux_sig_open(pools[p], sizes[s]);
+
+			CHECK(ok, v == (0x2 | p << 4 | s << 6));
+			CHECK(ok, bam_dmux_sig_pool(v) == pools[p] && bam_dmux_sig_size(v) == sizes[s]);
+			CHECK(ok, bam_dmux_pool_code(pools[p]) == p && bam_dmux_size_code(sizes[s]) == s);
+			CHECK(ok, bam_dmux_pool_from_code(p) == pools[p]);
+			CHECK(ok, bam_dmux_size_from_code(s) == sizes[s]);
+		}
+	}
+	CHECK(ok, bam_dmux_sig_open(32, 2048) == 0x02 && bam_dmux_sig_open(256, 16384) == 0xf2);
+	CHECK(ok, bam_dmux_sig_open(64, 16384) == 0xd2);
+	result(ok, "signal: host OPEN for every pool 32-256 and DL size 2-16 KiB");
+
+	/* values in between round down; below the minimum, the minimum; above, the maximum */
+	ok = 1;
+	CHECK(ok, bam_dmux_size_code(0) == 0 && bam_dmux_size_code(2047) == 0);
+	CHECK(ok, bam_dmux_size_code(4095) == 0 && bam_dmux_size_code(10000) == 2);
+	CHECK(ok, bam_dmux_size_code(16383) == 2 && bam_dmux_size_code(1u << 30) == 3);
+	CHECK(ok, bam_dmux_pool_code(0) == 0 && bam_dmux_pool_code(63) == 0);
+	CHECK(ok, bam_dmux_pool_code(100) == 1 && bam_dmux_pool_code(255) == 2);
+	CHECK(ok, bam_dmux_pool_code(1000) == 3);
+	CHECK(ok, bam_dmux_sig_open(100, 10000) == (0x2 | 1 << 4 | 2 << 6));
+	CHECK(ok, bam_dmux_size_from_code(7) == 16384 && bam_dmux_pool_from_code(4) == 32);
+	result(ok, "signal: sizes and pools in between round down, clamp at both ends");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -337,6 +435,8 @@ int main(void)
 	test_strict_len();
 	test_names();
 	test_ip_version();
+	test_len_max();
+	test_signal_dyn_mtu();
 	printf("1..%d\n", tests);
 	if (failures)
 		printf("# %d of %d failed\n", failures, tests);
