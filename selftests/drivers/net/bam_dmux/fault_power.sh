@@ -12,7 +12,8 @@ modem_is() { [ "$(drv_state modem_up)" = "$1" ]; }
 down0=$(drv_stat modem_down)
 msgs0=$(dmesg | grep -c -e "dropped [0-9]* TX frames" -e "TX did not complete")
 
-for i in 1 2 3; do
+cycles=$(bd_cycles 3)
+for i in $(seq "$cycles"); do
 	pids=
 	for ch in 1 6; do
 		ip netns exec "$NS" dmux_udp send "10.$ch.0.1" $((9400 + ch)) 3000 1400 >/dev/null 2>&1 &
@@ -32,7 +33,7 @@ for i in 1 2 3; do
 	wait $pids 2>/dev/null
 done
 
-expect_eq "modem_down events" $(( $(drv_stat modem_down) - down0 )) 3
+expect_eq "modem_down events" $(( $(drv_stat modem_down) - down0 )) "$cycles"
 expect_eq "DMA while the modem was down" "$(sim_counter dma_while_down)" 0
 log "TX drop messages: $(( $(dmesg | grep -c -e "dropped [0-9]* TX frames" -e "TX did not complete") - msgs0 ))"
 for ch in 1 6; do

@@ -16,7 +16,8 @@ pa=$!
 ping -c 400 -i 0.01 -W 1 "10.$ch.0.2" >/dev/null 2>&1 &
 pb=$!
 
-for i in 1 2 3; do
+cycles=$(bd_cycles 3)
+for i in $(seq "$cycles"); do
 	sim_set power down
 	wait_for 10 modem_is 0 || fail "driver did not follow the power-down ($i)"
 	expect_eq "RX buffers posted while down" "$(drv_state rx_posted)" 0
@@ -25,8 +26,8 @@ for i in 1 2 3; do
 done
 wait $pa $pb
 
-expect_eq "modem_down events" $(( $(drv_stat modem_down) - down0 )) 3
-expect_eq "modem_up events" $(( $(drv_stat modem_up) - up0 )) 3
+expect_eq "modem_down events" $(( $(drv_stat modem_down) - down0 )) "$cycles"
+expect_eq "modem_up events" $(( $(drv_stat modem_up) - up0 )) "$cycles"
 expect_eq "DMA while the modem was down" "$(sim_counter dma_while_down)" 0
 wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic after power cycles"
 ip netns exec "$NS" ping -c 3 -W 5 "10.$ch.0.1" >/dev/null || fail "modem -> host after power cycles"

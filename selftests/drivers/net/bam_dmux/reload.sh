@@ -6,7 +6,7 @@
 require_sim
 bd_setup
 
-for i in 1 2 3; do
+for i in $(seq "$(bd_cycles 3)"); do
 	ip netns exec "$NS" ping -c 2000 -i 0.002 -W 1 10.0.0.1 >/dev/null 2>&1 &
 	p=$!
 	ping -c 2000 -i 0.002 -W 1 10.1.0.2 >/dev/null 2>&1 &
