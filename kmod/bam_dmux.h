@@ -160,6 +160,7 @@ struct bam_dmux {
 	unsigned int tx_tail;
 	bool tx_ready;		/* TX channel held and the host is active */
 	bool tx_stopped;	/* channel queues stopped: ring full */
+	unsigned long tx_attach;	/* channels to attach once the ring has room */
 	struct work_struct tx_wakeup_work;
 	wait_queue_head_t tx_wait;
 
@@ -216,14 +217,14 @@ int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);
 void bam_dmux_tx_drain(struct bam_dmux *dmux);
-void bam_dmux_tx_wake_queues(struct bam_dmux *dmux);
+void bam_dmux_tx_start_queue(struct bam_dmux *dmux, struct net_device *dev);
+void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,
+			bool attach);
 
 /* bam_dmux_xdp.c */
 int bam_dmux_xdp_setup(struct net_device *dev, struct netdev_bpf *bpf);
 int bam_dmux_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		      u32 flags);
-unsigned int bam_dmux_xdp_max_mtu(void);
-int bam_dmux_change_mtu(struct net_device *dev, int new_mtu);
 
 /* bam_dmux_stats.c */
 extern const struct ethtool_ops bam_dmux_ethtool_ops;

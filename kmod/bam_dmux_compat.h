@@ -16,10 +16,4 @@
 	from_timer(var, callback_timer, timer_fieldname)
 #endif
 
-/*
- * Not needed here, though the new kernel differs: system_wq is deprecated from
- * 6.17 on (a warning when used) for system_percpu_wq, the same per-CPU queue,
- * which Debian's 6.12.y has too (stable backport): use system_percpu_wq.
- */
-
 #endif /* BAM_DMUX_COMPAT_H */

@@ -6,6 +6,9 @@
  * a Raw-IP network device (wwan%d). All channels share one BAM pipe per
  * direction. A drop-in for the in-tree qcom_bam_dmux driver: same binding,
  * same module name, same user view.
+ *
+ * Its design follows the in-tree driver (drivers/net/wwan/qcom_bam_dmux.c):
+ * Copyright (c) 2020, Stephan Gerhold <stephan@gerhold.net>
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -36,7 +39,7 @@ static int bam_dmux_netdev_open(struct net_device *dev)
 		return ret;
 	}
 
-	netif_start_queue(dev);
+	bam_dmux_tx_start_queue(dmux, dev);
 	return 0;
 }
 
@@ -54,7 +57,6 @@ static const struct net_device_ops bam_dmux_netdev_ops = {
 	.ndo_stop		= bam_dmux_netdev_stop,
 	.ndo_start_xmit		= bam_dmux_start_xmit,
 	.ndo_get_stats64	= bam_dmux_get_stats64,
-	.ndo_change_mtu		= bam_dmux_change_mtu,
 	.ndo_bpf		= bam_dmux_xdp_setup,
 	.ndo_xdp_xmit		= bam_dmux_xdp_xmit,
 };
@@ -140,10 +142,8 @@ static void bam_dmux_chan_work(struct work_struct *work)
 		open = test_bit(ch, &dmux->remote_open);
 		dev = rtnl_dereference(dmux->netdevs[ch]);
 
-		if (dev && open) {
-			netif_device_attach(dev);
-		} else if (dev) {
-			netif_device_detach(dev);
+		if (dev) {
+			bam_dmux_tx_attach(dmux, dev, open);
 		} else if (open) {
 			ret = bam_dmux_netdev_create(dmux, ch);
 			if (ret)
@@ -288,3 +288,4 @@ module_exit(bam_dmux_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Qualcomm BAM-DMUX WWAN network driver with native XDP");
+MODULE_AUTHOR("Stephan Gerhold <stephan@gerhold.net>");

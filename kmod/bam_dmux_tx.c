@@ -47,7 +47,8 @@ static void bam_dmux_tx_stop_queues(struct bam_dmux *dmux)
 	rcu_read_unlock();
 }
 
-void bam_dmux_tx_wake_queues(struct bam_dmux *dmux)
+/* The ring has room again. tx_lock held. */
+static void bam_dmux_tx_wake_queues(struct bam_dmux *dmux)
 {
 	struct net_device *netdev;
 	int ch;
@@ -56,11 +57,52 @@ void bam_dmux_tx_wake_queues(struct bam_dmux *dmux)
 	rcu_read_lock();
 	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
 		netdev = rcu_dereference(dmux->netdevs[ch]);
-		if (netdev && netif_running(netdev) &&
-		    netif_device_present(netdev))
+		if (!netdev)
+			continue;
+		if (test_and_clear_bit(ch, &dmux->tx_attach))
+			netif_device_attach(netdev);
+		else if (netif_running(netdev) && netif_device_present(netdev))
 			netif_wake_queue(netdev);
 	}
 	rcu_read_unlock();
+}
+
+/*
+ * A channel's queue starts (ndo_open) or its device comes back (a repeated
+ * OPEN) while the shared ring may be full: waking it then would only earn a
+ * NETDEV_TX_BUSY. Under tx_lock, the queue follows the ring; the ring's
+ * reclaim wakes it once there is room.
+ */
+void bam_dmux_tx_start_queue(struct bam_dmux *dmux, struct net_device *dev)
+{
+	spin_lock_bh(&dmux->tx_lock);
+	if (dmux->tx_stopped)
+		netif_stop_queue(dev);
+	else
+		netif_start_queue(dev);
+	spin_unlock_bh(&dmux->tx_lock);
+}
+
+/*
+ * The channel's device comes back (a repeated OPEN) or goes (CLOSE).
+ * netif_device_attach() wakes the queue, so while the ring is full the
+ * attach waits for bam_dmux_tx_wake_queues(). RTNL held.
+ */
+void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,
+			bool attach)
+{
+	u8 ch = bam_dmux_priv(dev)->ch;
+
+	spin_lock_bh(&dmux->tx_lock);
+	if (!attach) {
+		clear_bit(ch, &dmux->tx_attach);
+		netif_device_detach(dev);
+	} else if (dmux->tx_stopped) {
+		set_bit(ch, &dmux->tx_attach);
+	} else {
+		netif_device_attach(dev);
+	}
+	spin_unlock_bh(&dmux->tx_lock);
 }
 
 /* Release what a slot holds and count it. tx_lock held. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * BAM-DMUX XDP control path: program attach per channel, MTU limits and
- * ndo_xdp_xmit. The data path lives in bam_dmux_rx.c and bam_dmux_tx.c.
+ * BAM-DMUX XDP control path: program attach per channel and ndo_xdp_xmit.
+ * The data path lives in bam_dmux_rx.c and bam_dmux_tx.c.
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
@@ -10,31 +10,19 @@
 #include "bam_dmux.h"
 
 /*
- * The largest payload an XDP program sees in one buffer: a page, less the
- * headroom, the DMUX header and the skb_shared_info that XDP_PASS needs.
- * With 4 KiB pages this is more than the modem's 2040 bytes, so any MTU the
- * device accepts works with XDP; larger buffers (dynamic MTU) would not.
+ * Every MTU the device accepts fits one RX buffer with XDP: a page holds the
+ * headroom, the DMUX header, the largest payload (2040 bytes) and the
+ * skb_shared_info that XDP_PASS needs. So neither attaching a program nor
+ * changing the MTU under one needs a check. Larger (dynamic-MTU) buffers
+ * will.
  */
-unsigned int bam_dmux_xdp_max_mtu(void)
-{
-	unsigned int room = PAGE_SIZE - BAM_DMUX_RX_HEADROOM - BAM_DMUX_HDR_SIZE -
-			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+static_assert(BAM_DMUX_RX_HEADROOM + BAM_DMUX_HDR_SIZE + BAM_DMUX_MAX_DATA_SIZE +
+	      SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) <= PAGE_SIZE);
 
-	return min_t(unsigned int, room, BAM_DMUX_MAX_DATA_SIZE);
-}
-
-static int bam_dmux_xdp_set_prog(struct net_device *dev, struct bpf_prog *prog,
-				 struct netlink_ext_ack *extack)
+static int bam_dmux_xdp_set_prog(struct net_device *dev, struct bpf_prog *prog)
 {
 	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
 	struct bpf_prog *old;
-
-	if (prog && dev->mtu > bam_dmux_xdp_max_mtu()) {
-		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "MTU %u too large for XDP (max %u)",
-				       dev->mtu, bam_dmux_xdp_max_mtu());
-		return -EOPNOTSUPP;
-	}
 
 	/* The RX poll reads the program under RCU; no restart needed. */
 	old = rcu_replace_pointer(bndev->xdp_prog, prog, lockdep_rtnl_is_held());
@@ -47,24 +35,10 @@ int bam_dmux_xdp_setup(struct net_device *dev, struct netdev_bpf *bpf)
 {
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
-		return bam_dmux_xdp_set_prog(dev, bpf->prog, bpf->extack);
+		return bam_dmux_xdp_set_prog(dev, bpf->prog);
 	default:
 		return -EINVAL;
 	}
-}
-
-int bam_dmux_change_mtu(struct net_device *dev, int new_mtu)
-{
-	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
-
-	if (rtnl_dereference(bndev->xdp_prog) &&
-	    new_mtu > bam_dmux_xdp_max_mtu()) {
-		netdev_warn(dev, "MTU %d too large for the attached XDP program (max %u)\n",
-			    new_mtu, bam_dmux_xdp_max_mtu());
-		return -EINVAL;
-	}
-	WRITE_ONCE(dev->mtu, new_mtu);
-	return 0;
 }
 
 int bam_dmux_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,

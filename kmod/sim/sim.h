@@ -203,8 +203,6 @@ static inline void sim_count(struct sim_modem *sim, enum sim_counter c,
 	atomic64_add(n, &sim->cnt[c]);
 }
 
-const char *sim_counter_name(enum sim_counter c);
-
 /* sim_dma.c */
 int sim_dma_register(struct sim_modem *sim);
 void sim_dma_unregister(struct sim_modem *sim);

@@ -31,7 +31,7 @@ static const char * const sim_counter_names[SIM_CNT_NUM] = {
 	[SIM_CNT_UNEXPECTED_ACK]	= "unexpected_ack",
 };
 
-const char *sim_counter_name(enum sim_counter c)
+static const char *sim_counter_name(enum sim_counter c)
 {
 	if (c >= SIM_CNT_WIRE_ERR && c < SIM_CNT_DATA_CLOSED_CH)
 		return bam_dmux_wire_err_name(c - SIM_CNT_WIRE_ERR + 1);
