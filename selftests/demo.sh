@@ -27,7 +27,7 @@ step "4. Traffic: ping both ways, then 5000 UDP frames from the modem's generato
 run ping -c 3 -W 5 10.0.0.2
 run ip netns exec "$NS" ping -c 3 -W 5 10.0.0.1
 sim_set gen "ch=0 size=200 count=5000"
-wait_for 120 test "$(sim_get gen state)" = done
+wait_cond 120 '[ "$(sim_get gen state)" = done ]'
 printf 'generator: sent %s, refused %s, %s ns\n' "$(sim_get gen sent)" \
 	"$(sim_get gen refused)" "$(sim_get gen elapsed_ns)"
 
@@ -37,7 +37,7 @@ run "$STAT"
 step "6. A rule: drop UDP from the modem's 10.0.0.0/24 on wwan0, then 1000 more frames"
 run "$STAT" rule add src 10.0.0.0/24 proto udp drop
 sim_set gen "ch=0 size=200 count=1000"
-wait_for 120 test "$(sim_get gen state)" = done
+wait_cond 120 '[ "$(sim_get gen state)" = done ]'
 run "$STAT" rule list
 run "$STAT" -i wwan0
 

@@ -14,7 +14,7 @@ to0=$(drv_stat ack_timeout)
 wait_for 30 suspended || fail "not suspended: $(rpm_status)"
 sim_set ack_delay_ms -1
 ping -c 1 -W 6 "10.$ch.0.2" >/dev/null 2>&1 && fail "packet sent without an acknowledged vote"
-wait_for 20 test "$(drv_stat ack_timeout)" -gt "$to0" || fail "ack timeout not counted"
+wait_cond 20 '[ "$(drv_stat ack_timeout)" -gt "$to0" ]' || fail "ack timeout not counted"
 dmesg | grep -q "did not acknowledge power-up vote" || fail "no clear error in the kernel log"
 log "timeout reported: $(dmesg | grep 'did not acknowledge' | tail -n 1)"
 

@@ -26,7 +26,7 @@ wait_for 10 grep -q listening "$out" || fail "receiver did not start"
 ip netns exec "$NS" dmux_udp send "10.$ch.0.1" 9300 200 1000 >/dev/null
 wait $rp
 log "during RX prep failures: $(tail -n 1 "$out")"
-wait_for 10 test "$(prep_left)" = 0 || fail "injected failures not consumed: $(prep_left) left"
+wait_cond 10 '[ "$(prep_left)" = 0 ]' || fail "injected failures not consumed: $(prep_left) left"
 expect_eq "prep failures counted" $(( $(fails) - f0 )) 4
 expect_ge "rx_prep_fail delta" $(( $(drv_stat rx_prep_fail) - rx0 )) 1
 
@@ -42,13 +42,13 @@ dmux_udp send "10.$ch.0.2" 9301 100 1000 >/dev/null
 wait $rp
 log "during TX prep failures: $(tail -n 1 "$out")"
 rm -f "$out"
-wait_for 10 test "$(prep_left)" = 0 || fail "injected failures not consumed: $(prep_left) left"
+wait_cond 10 '[ "$(prep_left)" = 0 ]' || fail "injected failures not consumed: $(prep_left) left"
 expect_eq "prep failures counted" $(( $(fails) - f0 )) 3
 expect_ge "tx_prep_fail delta" $(( $(drv_stat tx_prep_fail) - tx0 )) 1
 test "$(dmesg | grep -c "Failed to prepare TX DMA")" -gt "$n0" || fail "no clear TX error message"
 
 # recovery: the RX ring is full again and nothing is lost any more
-wait_for 10 test "$(drv_state rx_posted)" -gt 0 || fail "RX ring not refilled"
+wait_cond 10 '[ "$(drv_state rx_posted)" -gt 0 ]' || fail "RX ring not refilled"
 udp_exchange m2h $ch 500 1000 || fail "modem -> host after prep failures"
 udp_exchange h2m $ch 500 1000 || fail "host -> modem after prep failures"
 loud_channel $ch

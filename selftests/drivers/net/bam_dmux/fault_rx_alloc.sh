@@ -47,7 +47,7 @@ cleanup() {
 	fpa_off
 	all_channels_up 8 && return
 	sim_set power down
-	wait_for 10 test "$(sim_get state phase)" = down
+	wait_cond 10 '[ "$(sim_get state phase)" = down ]'
 	sim_set power up
 	wait_for 30 all_channels_up 8
 }
@@ -63,7 +63,7 @@ wait_for 10 grep -q listening "$out" || fail "receiver did not start"
 kill -STOP $rp
 fpa_on 50
 ip netns exec "$NS" dmux_udp send "10.$ch.0.1" 9200 1500 1000 >/dev/null
-wait_for 20 test "$(drv_stat rx_alloc_fail)" -gt "$af0" ||
+wait_cond 20 '[ "$(drv_stat rx_alloc_fail)" -gt "$af0" ]' ||
 	fail "no RX allocation failure counted ($(drv_stat rx_alloc_fail))"
 expect_ge "rx_alloc_fail delta" $(( $(drv_stat rx_alloc_fail) - af0 )) 1
 fpa_off
@@ -75,7 +75,7 @@ udp_exchange h2m $ch 300 1000 || fail "host -> modem after RX allocation failure
 
 # 2. a power-up with no RX buffer at all: refused with a clear error
 sim_set power down
-wait_for 10 test "$(drv_state modem_up)" = 0 || fail "driver did not follow the power-down"
+wait_cond 10 '[ "$(drv_state modem_up)" = 0 ]' || fail "driver did not follow the power-down"
 # the page_pool's cached pages must go: reload the driver, its new pool is empty
 rmmod qcom_bam_dmux || fail "rmmod"
 msg="Failed to post any RX buffer"
@@ -86,7 +86,7 @@ wait_for 30 bd_dev || fail "driver did not bind"
 af0=$(drv_stat rx_alloc_fail)	# a new device: its counters start again
 fpa_on 100
 sim_set power up
-wait_for 20 test "$(nmsg)" -gt "$m0" || fail "no clear error for a power-up without RX buffers"
+wait_cond 20 '[ "$(nmsg)" -gt "$m0" ]' || fail "no clear error for a power-up without RX buffers"
 log "$(dmesg | grep "$msg" | tail -n 1)"
 expect_ge "rx_alloc_fail delta" $(( $(drv_stat rx_alloc_fail) - af0 )) 1
 fpa_off

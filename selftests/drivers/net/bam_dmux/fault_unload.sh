@@ -18,12 +18,12 @@ flood() {	# start bulk traffic both ways on channels 0 and 7; pids in $pids
 		pids="$pids $!"
 	done
 	tx0=$(if_stat "$(wwan_of 0)" tx_packets)
-	wait_for 60 test "$(if_stat "$(wwan_of 0)" tx_packets)" -ge $((tx0 + 50)) ||
+	wait_cond 60 '[ "$(if_stat "$(wwan_of 0)" tx_packets)" -ge $((tx0 + 50)) ]' ||
 		fail "no traffic before the removal"
 }
 stop_flood() { kill $pids 2>/dev/null; wait $pids 2>/dev/null; }
 back() {	# $1: what happened
-	wait_for 30 test "$(wwan_count)" = 0 || fail "netdevs left after $1"
+	wait_cond 30 '[ "$(wwan_count)" = 0 ]' || fail "netdevs left after $1"
 	stop_flood
 }
 check_traffic() {

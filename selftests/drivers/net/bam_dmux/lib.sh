@@ -40,6 +40,18 @@ wait_for() {
 	return 0
 }
 
+# wait_cond SECONDS 'CONDITION': evaluate the shell condition (a string, so
+# that its $(...) runs anew each time) until it holds, at most SECONDS long.
+# wait_for's arguments are expanded once, by the caller.
+wait_cond() {
+	_wc_end=$(( $(date +%s) + $1 ))
+	while ! eval "$2" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$_wc_end" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
 # The BAM-DMUX platform device (the one the driver is bound to).
 bd_dev() {
 	for _d in "$DRV"/*; do
@@ -55,24 +67,26 @@ require_sim() {
 }
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 
+# The netdevs of the bound BAM-DMUX device are the entries of its sysfs net/
+# directory. Shell builtins only (read, globs): these run hundreds of times
+# per test, and a process costs milliseconds under TCG.
 # Netdev of channel $1: bound to bam-dmux, dev_port == channel.
 wwan_of() {
-	for _n in /sys/class/net/*; do
-		[ -e "$_n/device/driver" ] || continue
-		case $(readlink "$_n/device/driver") in
-		*/bam-dmux) ;;
-		*) continue ;;
-		esac
-		[ "$(cat "$_n/dev_port")" = "$1" ] && { basename "$_n"; return 0; }
+	_wd=$(bd_dev) || return 1
+	for _n in "$_wd"/net/*; do
+		read -r _p 2>/dev/null <"$_n/dev_port" || continue
+		[ "$_p" = "$1" ] && { echo "${_n##*/}"; return 0; }
 	done
 	return 1
 }
 
 wwan_count() {
 	_c=0
-	for _ch in 0 1 2 3 4 5 6 7; do
-		wwan_of "$_ch" >/dev/null && _c=$((_c + 1))
-	done
+	if _wd=$(bd_dev); then
+		for _n in "$_wd"/net/*; do
+			[ -r "$_n/dev_port" ] && _c=$((_c + 1))
+		done
+	fi
 	echo "$_c"
 }
 
@@ -138,34 +152,55 @@ all_channels_up() { [ "$(wwan_count)" = "${1:-8}" ]; }
 modem_restart() {
 	wait_for 30 bd_dev || fail "driver did not bind"
 	sim_set power down
-	wait_for 30 test "$(sim_get state phase)" = down || fail "modem did not power down"
+	wait_cond 30 '[ "$(sim_get state phase)" = down ]' || fail "modem did not power down"
 	sim_set power up
 }
 
-# Address both ends of channel $1: the host's wwan and, with the simulator,
+# Address both ends of channels $@: the host's wwan and, with the simulator,
 # the modem's mdm in netns $NS. 10.C.0.1 <-> 10.C.0.2, fd00:C::1 <-> fd00:C::2.
-bd_addr_channel() {
-	_w=$(wwan_of "$1") || return 1
-	sysctl -qw "net.ipv6.conf.$_w.disable_ipv6=0"
-	ip addr flush dev "$_w"
-	ip addr add "10.$1.0.1" peer "10.$1.0.2" dev "$_w"
-	ip -6 addr add "fd00:$1::1/64" dev "$_w" nodad
-	ip link set "$_w" up || return 1
-	# A plain FIFO, not the default fq_codel: CoDel drops when a loaded
-	# machine delays the queue past 5 ms, and the tests count datagrams.
-	tc qdisc replace dev "$_w" root pfifo limit 10000 2>/dev/null
+# One ip and one tc batch per side, whatever the number of channels.
+bd_addr_channels() {
+	_hb='' _tb='' _mb='' _ms='' _mv=''
+	for _ch in "$@"; do
+		_w=$(wwan_of "$_ch") || return 1
+		echo 0 >"/proc/sys/net/ipv6/conf/$_w/disable_ipv6" || return 1
+		_hb="$_hb
+addr flush dev $_w
+addr add 10.$_ch.0.1 peer 10.$_ch.0.2 dev $_w
+addr add fd00:$_ch::1/64 dev $_w nodad
+link set $_w up"
+		# A plain FIFO, not the default fq_codel: CoDel drops when a
+		# loaded machine delays the queue past 5 ms, and the tests
+		# count datagrams.
+		_tb="$_tb
+qdisc replace dev $_w root pfifo limit 10000"
+		has_sim || continue
+		_ms="$_ms mdm$_ch"
+		# a modem end still in the host's namespace moves over first
+		[ ! -e "/sys/class/net/mdm$_ch" ] || _mv="$_mv mdm$_ch"
+		_mb="$_mb
+addr flush dev mdm$_ch
+addr add 10.$_ch.0.2 peer 10.$_ch.0.1 dev mdm$_ch
+addr add fd00:$_ch::2/64 dev mdm$_ch nodad
+link set mdm$_ch up"
+	done
+	echo "$_hb" | sed '/^$/d' | ip -batch - || return 1
+	echo "$_tb" | sed '/^$/d' | tc -force -batch - 2>/dev/null
 	has_sim || return 0
-	if ip link show "mdm$1" >/dev/null 2>&1; then
-		ip link set "mdm$1" netns "$NS" || return 1
-	fi
-	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.mdm$1.disable_ipv6=0"
-	ip -n "$NS" addr flush dev "mdm$1"
-	ip -n "$NS" addr add "10.$1.0.2" peer "10.$1.0.1" dev "mdm$1"
-	ip -n "$NS" -6 addr add "fd00:$1::2/64" dev "mdm$1" nodad
-	ip -n "$NS" link set "mdm$1" up || return 1
-	ip netns exec "$NS" tc qdisc replace dev "mdm$1" root pfifo limit 10000 2>/dev/null
+	for _m in $_mv; do
+		ip link set "$_m" netns "$NS" || return 1
+	done
+	# shellcheck disable=SC2016,SC2086
+	ip netns exec "$NS" sh -c 'for m; do
+		echo 0 >/proc/sys/net/ipv6/conf/$m/disable_ipv6 || exit 1
+	done' sh $_ms || return 1
+	echo "$_mb" | sed '/^$/d' | ip -n "$NS" -batch - || return 1
+	for _m in $_ms; do
+		echo "qdisc replace dev $_m root pfifo limit 10000"
+	done | ip netns exec "$NS" tc -force -batch - 2>/dev/null
 	return 0
 }
+bd_addr_channel() { bd_addr_channels "$1"; }
 
 # Bring the product up: modules, eight channels, both ends addressed.
 bd_setup() {
@@ -180,12 +215,10 @@ bd_setup() {
 	has_sim || return 0
 	# Room for a burst in each CPU's input queue, in both namespaces: the
 	# tests count frames the devices delivered, not the stack's drops.
-	sysctl -qw net.core.netdev_max_backlog=10000
+	echo 10000 >/proc/sys/net/core/netdev_max_backlog
 	ip netns add "$NS" 2>/dev/null
 	ip -n "$NS" link set lo up
-	for _ch in 0 1 2 3 4 5 6 7; do
-		bd_addr_channel "$_ch" || fail "cannot address channel $_ch"
-	done
+	bd_addr_channels 0 1 2 3 4 5 6 7 || fail "cannot address the channels"
 }
 
 # The modem has seen the host OPEN channel $1

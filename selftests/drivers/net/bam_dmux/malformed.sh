@@ -21,7 +21,7 @@ check() {
 	shift 2
 	_before=$(drv_stat "$_ctr")
 	inject "$@"
-	wait_for 10 test "$(drv_stat "$_ctr")" -gt "$_before" ||
+	wait_cond 10 '[ "$(drv_stat "$_ctr")" -gt "$_before" ]' ||
 		fail "$_name: $_ctr did not count it"
 	expect_eq "$_name: $_ctr delta" $(( $(drv_stat "$_ctr") - _before )) 1
 }

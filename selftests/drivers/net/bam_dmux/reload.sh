@@ -12,7 +12,7 @@ for i in $(seq "$(bd_cycles 3)"); do
 	ping -c 2000 -i 0.002 -W 1 10.1.0.2 >/dev/null 2>&1 &
 	q=$!
 	tx0=$(if_stat "$(wwan_of 1)" tx_packets)
-	wait_for 10 test "$(if_stat "$(wwan_of 1)" tx_packets)" -ge $((tx0 + 50)) ||
+	wait_cond 10 '[ "$(if_stat "$(wwan_of 1)" tx_packets)" -ge $((tx0 + 50)) ]' ||
 		fail "no traffic before unload ($i)"
 	rmmod qcom_bam_dmux || fail "rmmod failed ($i)"
 	[ "$(wwan_count)" = 0 ] || fail "netdevs left after rmmod"
