@@ -59,7 +59,7 @@ VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
 .PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline bpf tools guest lint checkpatch sparse test-host wire-test \
-	wire-fuzz map-test map-fuzz test-vm check check-full demo bench vm-shell clean distclean help
+	wire-fuzz map-test map-fuzz test-vm check check-full soak demo bench vm-shell clean distclean help
 
 all: kmod bpf tools guest
 
@@ -77,6 +77,7 @@ help:
 	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
 	@echo '                (VM tiers vm-lts, vm-debug, vm-fault; KERNEL=lts|debug: one lane)'
 	@echo 'make check-full the same with the whole suite on the debug kernel, 120 s of fuzzing'
+	@echo 'make soak       hours on the debug kernel: 1000 power cycles, 100 reloads, 1 h per fuzzer'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
 	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES)'
 	@echo 'make kprof      the guest sampling profiler, build/kprof/kprof.ko (docs/performance.md)'
@@ -205,6 +206,21 @@ check-full:
 	rm -rf build/results
 	BAM_DMUX_CHECK_FULL=1 FUZZ_SECONDS=$(FULL_FUZZ_SECONDS) \
 		scripts/check.sh deps build lint test-host $(VM_TIERS)
+
+# Long runs on the debug kernel, outside make check (hours): SOAK_CYCLES power cycles (clean
+# and under bulk traffic) and program swaps under flood, SOAK_RELOADS driver reloads under
+# traffic, SOAK_FUZZ_SECONDS of each fuzzer. Report the figures in docs/testing.md.
+SOAK_CYCLES ?= 1000
+SOAK_RELOADS ?= 100
+SOAK_FUZZ_SECONDS ?= 3600
+SOAK_TESTS ?= modem_power.sh fault_power.sh xdp_flood.sh
+soak: kmod-debug guest
+	@mkdir -p build/soak
+	set -o pipefail; selftests/vm/run --kernel debug --timeout 172800 --log build/soak/console-cycles.log -- \
+		'BD_TEST_TIMEOUT=172800 BD_CYCLES=$(SOAK_CYCLES) $(VM_TESTS) $(SOAK_TESTS)' | tee build/soak/cycles.log
+	set -o pipefail; selftests/vm/run --kernel debug --timeout 172800 --log build/soak/console-reload.log -- \
+		'BD_TEST_TIMEOUT=172800 BD_CYCLES=$(SOAK_RELOADS) $(VM_TESTS) reload.sh' | tee build/soak/reload.log
+	$(MAKE) wire-fuzz map-fuzz FUZZ_SECONDS=$(SOAK_FUZZ_SECONDS)
 
 # The lead's scripts, in the guest, on the current build.
 demo: kmod-lts bpf tools guest

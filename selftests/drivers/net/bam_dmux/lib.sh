@@ -22,11 +22,17 @@ fail() { echo "# FAIL: $*"; exit $KSFT_FAIL; }
 skip() { echo "# SKIP: $*"; exit $KSFT_SKIP; }
 
 # bd_cycles N [QUICK]: how many times to repeat a cycle that only soaks (power
-# cycles, reloads, program swaps): N, or QUICK (default 1) when BD_QUICK=1.
-# CI's runs set BD_QUICK=1 (every path once, docs/testing.md); a phone, a
-# manual run and make check-full get N.
+# cycles, reloads, program swaps): N, or QUICK (default 1) when BD_QUICK=1,
+# or BD_CYCLES when set (make soak). CI's runs set BD_QUICK=1 (every path
+# once, docs/testing.md); a phone, a manual run and make check-full get N.
 bd_cycles() {
-	if [ "${BD_QUICK:-0}" = 1 ]; then echo "${2:-1}"; else echo "$1"; fi
+	if [ -n "${BD_CYCLES:-}" ]; then
+		echo "$BD_CYCLES"
+	elif [ "${BD_QUICK:-0}" = 1 ]; then
+		echo "${2:-1}"
+	else
+		echo "$1"
+	fi
 }
 
 # wait_for SECONDS CMD...: run CMD until it succeeds, at most SECONDS long.
