@@ -67,25 +67,6 @@ static int parse_if_args(int argc, char **argv, struct if_args *a)
 	return EX_OK;
 }
 
-static const char *pin_dir(void)
-{
-	return g_opts.pin_dir ? g_opts.pin_dir : DMUX_PIN_DIR;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char buf[256];
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			mkdir(buf, 0700);
-			*p = '/';
-		}
-	return mkdir(buf, 0700) && errno != EEXIST ? -errno : 0;
-}
-
 /* Channel for a new ifcfg: N of wwanN, else the lowest one not in use. */
 static __u32 pick_channel(const struct dmux_fds *f, const char *ifname, int ifindex)
 {

@@ -175,6 +175,37 @@ void show_json(FILE *o, struct iface *v, int n, const struct dmux_fds *f)
 	jw_done(&w);
 }
 
+int cmd_show(void)
+{
+	struct dmux_fds f;
+	struct iface *v;
+	int n, rc, have;
+
+	rc = ifaces_collect(&v, &n);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	rc = open_maps(&f, 0);
+	if (rc != EX_OK && rc != EX_NOMAPS) {
+		ifaces_free(v, n);
+		return rc;
+	}
+	have = rc == EX_OK;
+	for (int k = 0; k < n; k++)
+		iface_read_counters(&v[k], have ? &f : NULL);
+	if (g_opts.prometheus)
+		show_prometheus(g_opts.out, v, n, have ? &f : NULL);
+	else if (g_opts.json)
+		show_json(g_opts.out, v, n, have ? &f : NULL);
+	else
+		show_table(g_opts.out, v, n);
+	ifaces_free(v, n);
+	if (have)
+		dmux_fds_close(&f);
+	return EX_OK;
+}
+
 /* Prometheus text format 0.0.4: one labelled sample per interface/channel/... */
 static void prom_head(FILE *o, const char *name, const char *type, const char *help)
 {

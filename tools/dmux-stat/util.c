@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Shared by every command: errors, exit codes, checks, pin directory, maps. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include "util.h"
+
+struct opts g_opts;
+
+int fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "dmux-stat: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int errno_code(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		return EX_PRIV;
+	case ENODEV:
+		return EX_NOIF;
+	case ENOSYS:
+	case EOPNOTSUPP:
+	case 524:	/* the kernel's ENOTSUPP */
+		return EX_NOXDP;
+	default:
+		return EX_FAIL;
+	}
+}
+
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static int has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return !!(d[cap / 32].effective & (1U << (cap % 32)));
+}
+
+/* BPF needs CAP_BPF (or CAP_SYS_ADMIN); XDP attach needs CAP_NET_ADMIN. */
+int check_caps(int net_admin)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+
+	if (syscall(SYS_capget, &h, d))
+		return EX_OK;	/* cannot tell: let the kernel decide */
+	if (!has_cap(d, CAP_BPF) && !has_cap(d, CAP_SYS_ADMIN))
+		return fail(EX_PRIV, "needs CAP_BPF and CAP_NET_ADMIN (run as root)");
+	if (net_admin && !has_cap(d, CAP_NET_ADMIN))
+		return fail(EX_PRIV, "needs CAP_NET_ADMIN to attach or detach XDP programs");
+	return EX_OK;
+}
+
+int check_bpffs(void)
+{
+	struct statfs s;
+
+	if (statfs("/sys/fs/bpf", &s) || s.f_type != BPF_FS_MAGIC)
+		return fail(EX_NOBPFFS, "no BPF filesystem at /sys/fs/bpf "
+			    "(mount -t bpf bpf /sys/fs/bpf)");
+	return EX_OK;
+}
+
+int open_maps(struct dmux_fds *f, int need)
+{
+	int err, rc = check_caps(0);
+
+	if (rc || (rc = check_bpffs()))
+		return rc;
+	if (g_opts.pin_dir) {
+		err = dmux_fds_from_pins(f, g_opts.pin_dir);
+	} else {	/* iproute2's and dmux-stat's dir, then libbpf's default */
+		err = dmux_fds_from_pins(f, DMUX_PIN_DIR);
+		if (err == -ENOENT)
+			err = dmux_fds_from_pins(f, "/sys/fs/bpf");
+	}
+	if (!err)
+		return EX_OK;
+	if (err == -EPERM || err == -EACCES)
+		return fail(EX_PRIV, "cannot open pinned maps: %s (needs CAP_BPF and "
+			    "CAP_NET_ADMIN)", strerror(-err));
+	if (need)
+		return fail(EX_NOMAPS, "dmux maps not pinned in %s: run 'dmux-stat attach "
+			    "IFACE' or 'ip link set IFACE xdp obj dmux.bpf.o sec xdp'",
+			    g_opts.pin_dir ? g_opts.pin_dir : DMUX_PIN_DIR);
+	return EX_NOMAPS;
+}
+
+const char *pin_dir(void)
+{
+	return g_opts.pin_dir ? g_opts.pin_dir : DMUX_PIN_DIR;
+}
+
+int mkdir_p(const char *dir)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			mkdir(buf, 0700);
+			*p = '/';
+		}
+	return mkdir(buf, 0700) && errno != EEXIST ? -errno : 0;
+}

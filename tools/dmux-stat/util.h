@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The pieces every command uses: global options, error reporting, exit
+ * codes, privilege and BPF filesystem checks, the pin directory and the
+ * pinned maps.
+ */
+#ifndef DMUX_STAT_UTIL_H
+#define DMUX_STAT_UTIL_H
+
+#include <stdio.h>
+#include "dmux_user.h"
+
+/* Exit codes (documented in --help and dmux-stat.8). */
+enum {
+	EX_OK = 0,
+	EX_FAIL = 1,		/* runtime failure */
+	EX_USAGE = 2,		/* bad command line */
+	EX_PRIV = 3,		/* needs CAP_BPF + CAP_NET_ADMIN */
+	EX_NOIF = 4,		/* no such interface */
+	EX_NOBPFFS = 5,		/* no BPF filesystem at /sys/fs/bpf */
+	EX_FOREIGN = 6,		/* XDP program of another tool attached */
+	EX_NOXDP = 7,		/* kernel/driver without BPF or XDP */
+	EX_NOMAPS = 8,		/* dmux maps not pinned: nothing attached yet */
+};
+
+struct opts {
+	int json, pretty, prometheus, force, all;
+	double watch;		/* seconds; 0 = no watch */
+	const char *pin_dir;
+	const char *ifnames[16];
+	int n_ifnames;
+	FILE *out;
+};
+
+extern struct opts g_opts;
+
+/* Report an error, return the exit code to use. */
+int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* errno -> exit code for BPF syscalls (EPERM -> EX_PRIV, ...). */
+int errno_code(int err);
+int check_bpffs(void);
+int check_caps(int net_admin);
+
+/* The pin directory: --pin-dir, else DMUX_PIN_DIR. */
+const char *pin_dir(void);
+int mkdir_p(const char *dir);
+/* Open the pinned maps: 0, or an exit code (message printed if @need). */
+int open_maps(struct dmux_fds *f, int need);
+
+#endif
