@@ -52,23 +52,43 @@ int dmux_malformed_parse(const char *s)
 	return lookup_name(mal_names, DMUX_MAL_MAX, s);
 }
 
-static const struct { const char *name; size_t off; } map_fields[] = {
-	{ DMUX_MAP_IFCFG, offsetof(struct dmux_fds, ifcfg) },
-	{ DMUX_MAP_CONFIG, offsetof(struct dmux_fds, config) },
-	{ DMUX_MAP_STATS, offsetof(struct dmux_fds, stats) },
-	{ DMUX_MAP_MUX_STATS, offsetof(struct dmux_fds, mux_stats) },
-	{ DMUX_MAP_RULES, offsetof(struct dmux_fds, rules) },
-	{ DMUX_MAP_RULE_HITS, offsetof(struct dmux_fds, hits) },
-	{ DMUX_MAP_WILD, offsetof(struct dmux_fds, wild) },
-	{ DMUX_MAP_LPM_SRC4, offsetof(struct dmux_fds, lpm[DMUX_SRC4]) },
-	{ DMUX_MAP_LPM_DST4, offsetof(struct dmux_fds, lpm[DMUX_DST4]) },
-	{ DMUX_MAP_LPM_SRC6, offsetof(struct dmux_fds, lpm[DMUX_SRC6]) },
-	{ DMUX_MAP_LPM_DST6, offsetof(struct dmux_fds, lpm[DMUX_DST6]) },
-	{ DMUX_MAP_XSKMAP, offsetof(struct dmux_fds, xskmap) },
-	{ DMUX_MAP_CPUMAP, offsetof(struct dmux_fds, cpumap) },
+/* Every pinned map with the layout dmux.bpf.c declares (the unit test checks
+ * this table against the object). */
+static const struct map_field {
+	const char *name;
+	size_t off;
+	__u32 type, key_size, value_size, max_entries, flags;
+} map_fields[] = {
+#define M(n, field, t, k, v, max, fl) \
+	{ n, offsetof(struct dmux_fds, field), BPF_MAP_TYPE_##t, k, v, max, fl }
+	M(DMUX_MAP_IFCFG, ifcfg, ARRAY, 4, sizeof(struct dmux_ifcfg), DMUX_IFCFG_MAX, 0),
+	M(DMUX_MAP_CONFIG, config, ARRAY, 4, sizeof(struct dmux_config), 1, 0),
+	M(DMUX_MAP_STATS, stats, PERCPU_ARRAY, 4, sizeof(struct dmux_chan_stats),
+	  DMUX_STAT_SLOTS, 0),
+	M(DMUX_MAP_MUX_STATS, mux_stats, PERCPU_ARRAY, 4, sizeof(struct dmux_mux_stats),
+	  DMUX_NUM_CHANNELS * DMUX_NUM_MUX, 0),
+	M(DMUX_MAP_RULES, rules, ARRAY, 4, sizeof(struct dmux_rule), DMUX_MAX_RULES, 0),
+	M(DMUX_MAP_RULE_HITS, hits, PERCPU_ARRAY, 4, 8, DMUX_MAX_RULES, 0),
+	M(DMUX_MAP_WILD, wild, ARRAY, 4, sizeof(struct dmux_rule_list), 1, 0),
+	M(DMUX_MAP_LPM_SRC4, lpm[DMUX_SRC4], LPM_TRIE, sizeof(struct dmux_lpm4_key),
+	  sizeof(struct dmux_rule_list), DMUX_LPM_MAX, BPF_F_NO_PREALLOC),
+	M(DMUX_MAP_LPM_DST4, lpm[DMUX_DST4], LPM_TRIE, sizeof(struct dmux_lpm4_key),
+	  sizeof(struct dmux_rule_list), DMUX_LPM_MAX, BPF_F_NO_PREALLOC),
+	M(DMUX_MAP_LPM_SRC6, lpm[DMUX_SRC6], LPM_TRIE, sizeof(struct dmux_lpm6_key),
+	  sizeof(struct dmux_rule_list), DMUX_LPM_MAX, BPF_F_NO_PREALLOC),
+	M(DMUX_MAP_LPM_DST6, lpm[DMUX_DST6], LPM_TRIE, sizeof(struct dmux_lpm6_key),
+	  sizeof(struct dmux_rule_list), DMUX_LPM_MAX, BPF_F_NO_PREALLOC),
+	M(DMUX_MAP_XSKMAP, xskmap, XSKMAP, 4, 4, DMUX_XSKMAP_MAX, 0),
+	M(DMUX_MAP_CPUMAPS, cpumaps, ARRAY_OF_MAPS, 4, 4, 1, 0),
+#undef M
 };
 #define NFIELDS (sizeof(map_fields) / sizeof(map_fields[0]))
 #define FD(f, i) (*(int *)((char *)(f) + map_fields[i].off))
+
+const char *dmux_pin_name(unsigned int i)
+{
+	return i < NFIELDS ? map_fields[i].name : NULL;
+}
 
 static void fds_reset(struct dmux_fds *f)
 {
@@ -77,23 +97,59 @@ static void fds_reset(struct dmux_fds *f)
 	f->owned = 0;
 }
 
-int dmux_fds_from_pins(struct dmux_fds *f, const char *dir)
+/* -EUCLEAN with a message when the map behind @fd is not laid out as @want. */
+static int check_layout(int fd, const char *path, __u32 type, __u32 key, __u32 value,
+			__u32 max, __u32 flags, char *msg, size_t len)
+{
+	struct bpf_map_info in = { 0 };
+	__u32 ilen = sizeof(in);
+	const char *what = NULL;
+	__u32 have = 0, want = 0;
+
+	if (bpf_obj_get_info_by_fd(fd, &in, &ilen))
+		return -errno;
+	if (in.type != type)
+		what = "map type", have = in.type, want = type;
+	else if (in.key_size != key)
+		what = "key size", have = in.key_size, want = key;
+	else if (in.value_size != value)
+		what = "value size", have = in.value_size, want = value;
+	else if (in.max_entries != max)
+		what = "max_entries", have = in.max_entries, want = max;
+	else if (in.map_flags != flags)
+		what = "map flags", have = in.map_flags, want = flags;
+	if (!what)
+		return 0;
+	if (msg)
+		snprintf(msg, len, "pinned map %s has %s %u where this dmux.bpf has %u "
+			 "(a layout change)", path, what, have, want);
+	return -EUCLEAN;
+}
+
+int dmux_fds_from_pins(struct dmux_fds *f, const char *dir, char *msg, size_t len)
 {
 	char path[512];
+	int err = 0;
 
 	fds_reset(f);
 	f->owned = 1;
-	for (size_t i = 0; i < NFIELDS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, map_fields[i].name);
+	for (size_t i = 0; i < NFIELDS && !err; i++) {
+		const struct map_field *m = &map_fields[i];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, m->name);
 		FD(f, i) = bpf_obj_get(path);
 		if (FD(f, i) < 0) {
-			int err = -errno;
-
-			dmux_fds_close(f);
-			return err;
+			err = -errno;
+			if (msg)
+				snprintf(msg, len, "%s: %s", path, strerror(errno));
+		} else {
+			err = check_layout(FD(f, i), path, m->type, m->key_size, m->value_size,
+					   m->max_entries, m->flags, msg, len);
 		}
 	}
-	return 0;
+	if (err)
+		dmux_fds_close(f);
+	return err;
 }
 
 int dmux_fds_from_obj(struct dmux_fds *f, struct bpf_object *obj)
@@ -118,40 +174,76 @@ void dmux_fds_close(struct dmux_fds *f)
 	fds_reset(f);
 }
 
-int dmux_kernel_max_cpus(void)
+int dmux_obj_check(struct bpf_object *obj, char *msg, size_t len)
 {
-	FILE *fp = fopen("/sys/devices/system/cpu/kernel_max", "r");
-	int n = -1, err;
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const struct map_field *m = &map_fields[i];
+		struct bpf_map *bm = bpf_object__find_map_by_name(obj, m->name);
 
-	if (!fp)
-		return -errno;
-	err = fscanf(fp, "%d", &n) == 1 && n >= 0 ? 0 : -EINVAL;
-	fclose(fp);
-	return err ?: n + 1;
+		if (!bm) {
+			snprintf(msg, len, "%s: not in the object", m->name);
+			return -ENOENT;
+		}
+		if (bpf_map__type(bm) != m->type || bpf_map__key_size(bm) != m->key_size ||
+		    bpf_map__value_size(bm) != m->value_size ||
+		    bpf_map__max_entries(bm) != m->max_entries ||
+		    bpf_map__map_flags(bm) != m->flags) {
+			snprintf(msg, len, "%s: declared as type %u key %u value %u max %u "
+				 "flags %#x, the table has %u %u %u %u %#x", m->name,
+				 bpf_map__type(bm), bpf_map__key_size(bm), bpf_map__value_size(bm),
+				 bpf_map__max_entries(bm), bpf_map__map_flags(bm), m->type,
+				 m->key_size, m->value_size, m->max_entries, m->flags);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
-int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir)
+int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir, char *msg, size_t len)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(obj, DMUX_MAP_CPUMAP);
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info), want = DMUX_CPUMAP_MAX;
+	struct bpf_map *m;
 	char path[512];
-	int fd, n;
 
-	if (!m)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, DMUX_MAP_CPUMAP);
-	fd = bpf_obj_get(path);
-	if (fd >= 0) {
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-			want = info.max_entries;
+	bpf_object__for_each_map(m, obj) {
+		int fd, err;
+
+		if (bpf_map__is_internal(m))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, bpf_map__name(m));
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;	/* created at load */
+		err = check_layout(fd, path, bpf_map__type(m), bpf_map__key_size(m),
+				   bpf_map__value_size(m), bpf_map__max_entries(m),
+				   bpf_map__map_flags(m), msg, len);
 		close(fd);
-	} else {
-		n = dmux_kernel_max_cpus();
-		if (n > 0 && (__u32)n < want)
-			want = n;
+		if (err)
+			return err;
 	}
-	return bpf_map__set_max_entries(m, want);
+	return 0;
+}
+
+int dmux_cpumap_fd(const struct dmux_fds *f, int create)
+{
+	__u32 zero = 0, id = 0;
+	int fd, err;
+
+	if (!bpf_map_lookup_elem(f->cpumaps, &zero, &id) && id) {
+		fd = bpf_map_get_fd_by_id(id);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!create)
+		return -ENOENT;
+	fd = bpf_map_create(BPF_MAP_TYPE_CPUMAP, DMUX_MAP_CPUMAP_OLD, 4, 4, dmux_ncpus(), NULL);
+	if (fd < 0)
+		return -errno;
+	/* map-in-map slots take BPF_ANY only: callers serialise (dmux-stat's lock) */
+	if (bpf_map_update_elem(f->cpumaps, &zero, &fd, BPF_ANY)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 int dmux_ncpus(void)

@@ -18,25 +18,37 @@ enum dmux_lpm_side { DMUX_SRC4, DMUX_DST4, DMUX_SRC6, DMUX_DST6, DMUX_SIDES };
 struct dmux_fds {
 	int ifcfg, config, stats, mux_stats, rules, hits, wild;
 	int lpm[DMUX_SIDES];
-	int xskmap, cpumap;
+	int xskmap, cpumaps;
 	int owned;		/* opened from pins: close on dmux_fds_close */
 };
 
-/* -errno; -ENOENT when the pins are absent. */
-int dmux_fds_from_pins(struct dmux_fds *f, const char *dir);
+/*
+ * Open every pinned map of @dir. -errno; -ENOENT when a pin is absent;
+ * -EUCLEAN when a pinned map has another layout than this build's (pins of
+ * another version). A message naming the map goes to @msg (may be NULL).
+ */
+int dmux_fds_from_pins(struct dmux_fds *f, const char *dir, char *msg, size_t len);
 int dmux_fds_from_obj(struct dmux_fds *f, struct bpf_object *obj);
 void dmux_fds_close(struct dmux_fds *f);
+/* Name of the i-th pinned map (NULL past the last). */
+const char *dmux_pin_name(unsigned int i);
 
 /*
- * Fit an opened, not yet loaded dmux.bpf object to this kernel before
- * bpf_object__load(): dmux_cpumap is declared with DMUX_CPUMAP_MAX entries,
- * but the kernel refuses a cpumap larger than NR_CPUS (E2BIG). It gets the
- * size of the map pinned in @pin_dir if there is one (reuse needs the same
- * size), else min(DMUX_CPUMAP_MAX, NR_CPUS). -errno.
+ * Before bpf_object__load() of an opened dmux.bpf object: -EUCLEAN and a
+ * message when a map pinned in @pin_dir has another layout than the
+ * object's (libbpf would only say "Invalid argument"). 0 if they all fit.
  */
-int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir);
-/* NR_CPUS of the running kernel (sysfs kernel_max + 1), or -errno. */
-int dmux_kernel_max_cpus(void);
+int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir, char *msg, size_t len);
+/* 0 when the object declares exactly the maps and layouts of this library. */
+int dmux_obj_check(struct bpf_object *obj, char *msg, size_t len);
+
+/*
+ * The cpumap in dmux_cpumaps[0] (a new fd, close it). With @create, one is
+ * made when the slot is empty: one entry per possible CPU (the object only
+ * declares a one-entry template, the most every kernel accepts); callers
+ * serialise creation (dmux-stat holds its edit lock). -errno.
+ */
+int dmux_cpumap_fd(const struct dmux_fds *f, int create);
 
 int dmux_ncpus(void);
 /* Sum a per-CPU value made of __u64s (size multiple of 8) over all CPUs. */

@@ -173,6 +173,7 @@ int cmd_attach(int argc, char **argv)
 	struct iface i;
 	struct dmux *skel;
 	int rc, err, have_old, fd;
+	char msg[320] = "";
 
 	if ((rc = parse_if_args(argc, argv, &a)) || (rc = check_caps(1)) ||
 	    (rc = check_bpffs()) || (rc = query(&i, a.ifname)))
@@ -194,10 +195,14 @@ int cmd_attach(int argc, char **argv)
 	skel = dmux__open_opts(&oo);
 	if (!skel)
 		return fail(errno_code(errno), "open dmux.bpf: %s", strerror(errno));
-	err = dmux_obj_fit(skel->obj, pin_dir());
-	if (err) {
+	err = dmux_obj_fit(skel->obj, pin_dir(), msg, sizeof(msg));
+	if (err) {	/* libbpf alone would say "Invalid argument" */
 		dmux__destroy(skel);
-		return fail(errno_code(err), "sizing dmux.bpf's maps: %s", strerror(-err));
+		if (err == -EUCLEAN)
+			return fail(EX_STALE, "%s; these pins belong to another version of "
+				    "dmux.bpf: remove them after detaching its programs", msg);
+		return fail(errno_code(err), "checking the pins in %s: %s", pin_dir(),
+			    strerror(-err));
 	}
 	err = dmux__load(skel);
 	if (err) {

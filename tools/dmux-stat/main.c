@@ -45,7 +45,8 @@ static const char usage[] =
 "  4 no such interface   5 no BPF filesystem at /sys/fs/bpf\n"
 "  6 an XDP program of another tool is attached (use --force)\n"
 "  7 kernel or driver without BPF/XDP support\n"
-"  8 dmux maps not pinned (attach first, or load dmux.bpf.o with ip link)\n";
+"  8 dmux maps not pinned (attach first, or load dmux.bpf.o with ip link)\n"
+"  9 pinned maps of another dmux.bpf layout (remove them)\n";
 
 static int libbpf_quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
 {

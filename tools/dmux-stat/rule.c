@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "dmux-stat.h"
 #include "json.h"
@@ -30,18 +31,25 @@ static int rule_add(const struct dmux_fds *f, int argc, char **argv)
 	}
 	if (dmux_rule_parse(n, args, &r, err, sizeof(err)))
 		return fail(EX_USAGE, "%s", err);
-	if (r.verdict == DMUX_V_CPU) {	/* the cpumap entry must exist */
-		struct bpf_map_info mi = { 0 };
-		__u32 q = 0, k = r.target, mlen = sizeof(mi);
+	if (r.verdict == DMUX_V_CPU) {	/* the cpumap and its entry must exist */
+		__u32 q = 0, k = r.target;
+		int cfd;
 
-		if (!bpf_obj_get_info_by_fd(f->cpumap, &mi, &mlen) && k >= mi.max_entries)
-			return fail(EX_USAGE, "cpu %u: the cpumap has %u entries (this kernel's "
-				    "NR_CPUS, at most %u)", k, mi.max_entries, DMUX_CPUMAP_MAX);
-		if (bpf_map_lookup_elem(f->cpumap, &k, &q) || !q) {
-			q = 2048;
-			if (bpf_map_update_elem(f->cpumap, &k, &q, BPF_ANY))
-				return fail(errno_code(errno), "cpumap[%u]: %s", k, strerror(errno));
+		if (k >= (__u32)dmux_ncpus())
+			return fail(EX_USAGE, "cpu %u: this machine's possible CPUs are 0..%d", k,
+				    dmux_ncpus() - 1);
+		cfd = dmux_cpumap_fd(f, 1);
+		if (cfd < 0)
+			return fail(errno_code(cfd), "cpumap: %s", strerror(-cfd));
+		if (bpf_map_lookup_elem(cfd, &k, &q) || !q) {
+			q = DMUX_CPUMAP_QSIZE;
+			if (bpf_map_update_elem(cfd, &k, &q, BPF_ANY)) {
+				rc = fail(errno_code(errno), "cpumap[%u]: %s", k, strerror(errno));
+				close(cfd);
+				return rc;
+			}
 		}
+		close(cfd);
 	}
 	nr = dmux_rules_read(f, &ids, &rules);
 	if (nr < 0)

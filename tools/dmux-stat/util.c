@@ -40,6 +40,8 @@ int errno_code(int err)
 	case EOPNOTSUPP:
 	case 524:	/* the kernel's ENOTSUPP */
 		return EX_NOXDP;
+	case EUCLEAN:
+		return EX_STALE;
 	default:
 		return EX_FAIL;
 	}
@@ -81,19 +83,23 @@ int check_bpffs(void)
 
 int open_maps(struct dmux_fds *f, int need)
 {
+	char msg[256] = "";
 	int err, rc = check_caps(0);
 
 	if (rc || (rc = check_bpffs()))
 		return rc;
 	if (g_opts.pin_dir) {
-		err = dmux_fds_from_pins(f, g_opts.pin_dir);
+		err = dmux_fds_from_pins(f, g_opts.pin_dir, msg, sizeof(msg));
 	} else {	/* iproute2's and dmux-stat's dir, then libbpf's default */
-		err = dmux_fds_from_pins(f, DMUX_PIN_DIR);
+		err = dmux_fds_from_pins(f, DMUX_PIN_DIR, msg, sizeof(msg));
 		if (err == -ENOENT)
-			err = dmux_fds_from_pins(f, "/sys/fs/bpf");
+			err = dmux_fds_from_pins(f, "/sys/fs/bpf", msg, sizeof(msg));
 	}
 	if (!err)
 		return EX_OK;
+	if (err == -EUCLEAN)
+		return fail(EX_STALE, "%s; these pins belong to another version of dmux.bpf: "
+			    "remove them after detaching its programs", msg);
 	if (err == -EPERM || err == -EACCES)
 		return fail(EX_PRIV, "cannot open pinned maps: %s (needs CAP_BPF and "
 			    "CAP_NET_ADMIN)", strerror(-err));

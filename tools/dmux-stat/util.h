@@ -21,6 +21,7 @@ enum {
 	EX_FOREIGN = 6,		/* XDP program of another tool attached */
 	EX_NOXDP = 7,		/* kernel/driver without BPF or XDP */
 	EX_NOMAPS = 8,		/* dmux maps not pinned: nothing attached yet */
+	EX_STALE = 9,		/* pinned maps of another dmux.bpf layout */
 };
 
 struct opts {
