@@ -78,14 +78,21 @@ int dmux_rules_compile_mem(const struct dmux_fds *f, const __u32 *ids,
 			   const struct dmux_rule *rules, int n, __u32 *bad);
 
 /*
- * Parse "src PFX dst PFX proto P sport A[-B] dport A[-B] mux N" (any subset,
- * any order) followed by the verdict "pass|drop|redirect IFACE|xsk Q|rxq|cpu N"
- * (IFACE: a name or an ifindex).
- * Returns 0 or -EINVAL with a message in err.
+ * Parse "src PFX dst PFX proto P sport A[-B] dport A[-B] mux N family 4|6"
+ * (any subset, any order, each once) followed by one verdict
+ * "pass|drop|redirect IFACE|xsk Q|xsk rxq|cpu N" (IFACE: a name or the
+ * ifindex of an existing interface; N a possible CPU). A rule that cannot
+ * match (ports without a protocol that has them, icmp with family 6, ...) is
+ * refused. Returns 0 or -EINVAL with a message in err; on success err is ""
+ * or a warning (a prefix with host bits set, and the prefix as stored).
  */
 int dmux_rule_parse(int argc, char **argv, struct dmux_rule *r, char *err, size_t errlen);
-/* Inverse of dmux_rule_parse, for listings. */
+/* Inverse of dmux_rule_parse, for listings (protocols by name, a single port as N). */
 void dmux_rule_format(const struct dmux_rule *r, char *buf, size_t len);
+/* 1 when two rules match the same packets with the same verdict. */
+int dmux_rule_same(const struct dmux_rule *a, const struct dmux_rule *b);
+/* "udp" for IPPROTO_UDP ..., NULL for a protocol without a name here. */
+const char *dmux_proto_name(unsigned int proto);
 
 const char *dmux_verdict_name(unsigned int v);
 const char *dmux_ipver_name(unsigned int v);

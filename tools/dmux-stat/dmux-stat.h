@@ -51,6 +51,10 @@ void show_json(FILE *o, struct iface *v, int n, const struct dmux_fds *f);
 void show_prometheus(FILE *o, struct iface *v, int n, const struct dmux_fds *f);
 void human(char *buf, size_t len, double v, int bytes);
 
+/* One rule as a JSON object (rule.c): the keys the rule is written with. */
+struct jw;
+void json_rule(struct jw *w, __u32 id, const struct dmux_rule *r, int with_hits, __u64 hits);
+
 /* ---- commands ---- */
 int cmd_show(void);		/* show.c */
 int cmd_watch(void);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Shared by every command: errors, exit codes, checks, pin directory, maps. */
+/* Shared by every command: errors, exit codes, checks, pin directory, lock, maps. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -24,6 +26,17 @@ int fail(int code, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "dmux-stat: warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 int errno_code(int err)
@@ -79,6 +92,31 @@ int check_bpffs(void)
 		return fail(EX_NOBPFFS, "no BPF filesystem at /sys/fs/bpf "
 			    "(mount -t bpf bpf /sys/fs/bpf)");
 	return EX_OK;
+}
+
+int edit_lock(void)
+{
+	int fd, err = mkdir_p(pin_dir());
+
+	if (err)
+		return -fail(errno_code(err), "mkdir %s: %s", pin_dir(), strerror(-err));
+	fd = open(pin_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -fail(errno_code(errno), "open %s: %s", pin_dir(), strerror(errno));
+	while (flock(fd, LOCK_EX)) {
+		if (errno == EINTR)
+			continue;
+		err = errno;
+		close(fd);
+		return -fail(EX_FAIL, "lock %s: %s", pin_dir(), strerror(err));
+	}
+	return fd;
+}
+
+void edit_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* releases the flock */
 }
 
 int open_maps(struct dmux_fds *f, int need)

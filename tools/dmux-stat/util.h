@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The pieces every command uses: global options, error reporting, exit
- * codes, privilege and BPF filesystem checks, the pin directory and the
- * pinned maps.
+ * codes, privilege and BPF filesystem checks, the pin directory, its edit
+ * lock and the pinned maps.
  */
 #ifndef DMUX_STAT_UTIL_H
 #define DMUX_STAT_UTIL_H
@@ -14,7 +14,7 @@
 enum {
 	EX_OK = 0,
 	EX_FAIL = 1,		/* runtime failure */
-	EX_USAGE = 2,		/* bad command line */
+	EX_USAGE = 2,		/* bad command line, or a rule that cannot work */
 	EX_PRIV = 3,		/* needs CAP_BPF + CAP_NET_ADMIN */
 	EX_NOIF = 4,		/* no such interface */
 	EX_NOBPFFS = 5,		/* no BPF filesystem at /sys/fs/bpf */
@@ -37,6 +37,8 @@ extern struct opts g_opts;
 
 /* Report an error, return the exit code to use. */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A warning on stderr; the command goes on. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* errno -> exit code for BPF syscalls (EPERM -> EX_PRIV, ...). */
 int errno_code(int err);
 int check_bpffs(void);
@@ -45,6 +47,15 @@ int check_caps(int net_admin);
 /* The pin directory: --pin-dir, else DMUX_PIN_DIR. */
 const char *pin_dir(void);
 int mkdir_p(const char *dir);
+/*
+ * Serialise edits of the pinned maps (rules, ifcfg, config, attach, unpin):
+ * an exclusive flock(2) on the pin directory, as libxdp locks its bpffs
+ * directory. Blocks until the lock is free. Returns the lock fd (>= 0) or
+ * an exit code as a negative number; the lock is released by edit_unlock
+ * or at exit.
+ */
+int edit_lock(void);
+void edit_unlock(int fd);
 /* Open the pinned maps: 0, or an exit code (message printed if @need). */
 int open_maps(struct dmux_fds *f, int need);
 

@@ -157,18 +157,92 @@ if [ "$("$PY" -c 'import json,sys; print([(r["id"], r["hits"]) for r in json.loa
 else
 	not_ok "rule list -j: hit counts per rule" "$(cat "$TMP/rules.json")"
 fi
-check "rule list (table) shows the rule text" bash -c "'$D' rule list | grep -q 'src 10.9.0.0/16 proto 17 drop'"
-check "rule add redirect IFACE / cpu N / xsk rxq, listed by name" bash -c \
-	"'$D' rule add mux 3 redirect tunx >/dev/null && '$D' rule add proto tcp cpu 1 >/dev/null && \
+check "rule list (table) shows the rule as written, protocol by name" bash -c "'$D' rule list | grep -q 'src 10.9.0.0/16 proto udp drop'"
+LASTCPU=$(($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible)))
+check "rule add redirect IFACE / cpu N / xsk rxq, listed by name, a single port as a port" bash -c \
+	"'$D' rule add mux 3 redirect tunx >/dev/null && '$D' rule add proto tcp cpu $LASTCPU >/dev/null && \
 	 '$D' rule add proto tcp dport 22 xsk rxq >/dev/null && out=\$('$D' rule list) && \
-	 echo \"\$out\" | grep -q 'mux 3 redirect tunx' && echo \"\$out\" | grep -q 'proto 6 cpu 1' && \
-	 echo \"\$out\" | grep -q 'dport 22-22 xsk rxq'"
+	 echo \"\$out\" | grep -q 'mux 3 redirect tunx' && echo \"\$out\" | grep -q 'proto tcp cpu $LASTCPU' && \
+	 echo \"\$out\" | grep -q 'dport 22 xsk rxq'"
+"$D" rule list -j >"$TMP/rules.json"
+check "rule list -j: rules as fields (src, proto name, port number or range, verdict, target)" "$PY" -c "
+import json
+r = json.load(open('$TMP/rules.json'))
+want = [
+    {'id': 0, 'family': 4, 'src': '10.9.0.0/16', 'proto': 'udp', 'verdict': 'drop'},
+    {'id': 1, 'family': 6, 'dst': '2001:db8:5::/48', 'proto': 'udp', 'dport': '5000-5010', 'verdict': 'drop'},
+    {'id': 2, 'mux': 3, 'verdict': 'redirect', 'target': 'tunx'},
+    {'id': 3, 'proto': 'tcp', 'verdict': 'cpu', 'target': $LASTCPU},
+    {'id': 4, 'proto': 'tcp', 'dport': 22, 'verdict': 'xsk', 'target': 'rxq'},
+]
+got = [{k: v for k, v in x.items() if k != 'hits'} for x in r]
+assert got == want, got
+"
+# --- rules that cannot work are refused (exit 2), nothing stored ---
+before=$("$D" rule list -j)
+NCPU=$((LASTCPU + 1))
+refused=""
+for spec in "redirect 9999|no such interface" "proto icmp dport 53 drop|ports need" \
+	"drop drop|two verdicts" "src 10.9.0.0/16 proto udp drop|same rule" \
+	"cpu $NCPU|possible CPUs" "mux 255 drop|mux id" "src 10.0.0.0/8 src 10.1.0.0/16 drop|twice" \
+	"family 6 proto icmp drop|never matches" "sport 1-2 drop|ports need"; do
+	words=${spec%%|*}
+	# shellcheck disable=SC2086
+	"$D" rule add $words >"$TMP/ref.out" 2>&1; rc=$?
+	if [ $rc != 2 ] || ! grep -q "${spec##*|}" "$TMP/ref.out"; then
+		refused="$refused; '$words': exit $rc: $(cat "$TMP/ref.out")"
+	fi
+done
+for args in "list garbage --bogus" "del -1" "del 18446744073709551615" "del x" "frob"; do
+	# shellcheck disable=SC2086
+	"$D" rule $args >"$TMP/ref.out" 2>&1; rc=$?
+	[ $rc = 2 ] || refused="$refused; 'rule $args': exit $rc: $(cat "$TMP/ref.out")"
+done
+if [ -z "$refused" ] && [ "$("$D" rule list -j)" = "$before" ]; then
+	ok "rules that cannot work are refused with exit 2 and a message; the rule list is unchanged"
+else
+	not_ok "rules that cannot work are refused with exit 2 and a message" "${refused#; }"
+fi
+"$D" rule add src 10.1.2.3/8 proto tcp drop >"$TMP/hb.out" 2>"$TMP/hb.err"; rc=$?
+if [ $rc = 0 ] && grep -q "host bits set: stored as src 10.0.0.0/8" "$TMP/hb.err" &&
+   grep -q "src 10.0.0.0/8 proto tcp drop" "$TMP/hb.out"; then
+	ok "src 10.1.2.3/8: a warning names the prefix as stored (10.0.0.0/8)"
+else
+	not_ok "src 10.1.2.3/8: a warning names the prefix as stored" "exit $rc" "$(cat "$TMP/hb.out" "$TMP/hb.err")"
+fi
+"$D" rule del all >/dev/null
+# --- concurrent edits: every reported success is a rule in the list ---
+pids=""
+for k in $(seq 1 10); do
+	"$D" rule add src 203.0.113.$k/32 drop >"$TMP/c$k.out" 2>&1 &
+	pids="$pids $!"
+done
+crc=0
+for p in $pids; do wait "$p" || crc=1; done
+"$D" rule list -j >"$TMP/conc.json"
+if [ $crc = 0 ] && "$PY" -c "
+import json
+r = json.load(open('$TMP/conc.json'))
+assert sorted(x['src'] for x in r) == sorted('203.0.113.%d/32' % k for k in range(1, 11)), r
+assert sorted(x['id'] for x in r) == list(range(10)), r
+"; then
+	ok "10 concurrent rule add: all exit 0, 10 rules listed with ids 0-9"
+else
+	not_ok "10 concurrent rule add: all exit 0, 10 rules listed" "$(cat "$TMP"/c*.out "$TMP/conc.json")"
+fi
+send wwan3 udp4:4:src=203.0.113.7 >/dev/null
+if wait_eq wwan3 'C("wwan3","rule_match","packets")' 11 >"$TMP/w"; then
+	ok "a rule added concurrently matches: 4 packets from 203.0.113.7 hit it"
+else
+	not_ok "a rule added concurrently matches" "$(cat "$TMP/w")"
+fi
+
 check "rule del all empties the list" bash -c "'$D' rule del all >/dev/null && [ \"\$('$D' rule list -j)\" = '[]' ]"
 
 # --- policy and QMAP ---
 check "config --policy deny" rc_is 0 "$D" config wwan3 --policy deny
 send wwan3 udp4:3 >/dev/null
-if wait_eq wwan3 'C("wwan3","verdict","drop","packets")' 12 >"$TMP/w"; then
+if wait_eq wwan3 'C("wwan3","verdict","drop","packets")' 16 >"$TMP/w"; then
 	ok "default deny drops unmatched packets"
 else
 	not_ok "default deny drops unmatched packets" "$(cat "$TMP/w")"
