@@ -57,6 +57,7 @@ void json_rule(struct jw *w, __u32 id, const struct dmux_rule *r, int with_hits,
 
 /* ---- commands ---- */
 int cmd_show(void);		/* show.c */
+int cmd_unpin(int argc, char **argv);	/* attach.c */
 int cmd_watch(void);
 int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);

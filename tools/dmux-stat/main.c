@@ -22,7 +22,8 @@ static const char usage[] =
 "  -j, --json            JSON output;  -p, --pretty  indented JSON\n"
 "      --prometheus      Prometheus text exposition (node-exporter textfile)\n"
 "      --pin-dir DIR     pinned maps (default " DMUX_PIN_DIR ")\n"
-"      --force           replace or detach an XDP program dmux-stat did not load\n"
+"      --force           replace or detach an XDP program dmux-stat did not load,\n"
+"                        share a channel, unpin while attached\n"
 "  -h, --help            this text\n"
 "\n"
 "Commands:\n"
@@ -40,6 +41,7 @@ static const char usage[] =
 "  rule del ID | all\n"
 "  rule list             rules in match order, with hit counts\n"
 "  status                attachment, ownership, configuration and rule count\n"
+"  unpin                 remove this tool's pins (refused while a program uses them)\n"
 "\n"
 "Exit status:\n"
 "  0 success             1 runtime failure\n"
@@ -49,7 +51,7 @@ static const char usage[] =
 "  6 an XDP program of another tool is attached (use --force)\n"
 "  7 kernel or driver without BPF/XDP support\n"
 "  8 dmux maps not pinned (attach first, or load dmux.bpf.o with ip link)\n"
-"  9 pinned maps of another dmux.bpf layout (remove them)\n";
+"  9 pinned maps of another dmux.bpf layout (dmux-stat unpin)\n";
 
 static int libbpf_quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
 {
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
 		return cmd_rule(nrest - 1, rest + 1);
 	if (!strcmp(rest[0], "config"))
 		return cmd_config(nrest - 1, rest + 1);
+	if (!strcmp(rest[0], "unpin"))
+		return cmd_unpin(nrest - 1, rest + 1);
 	if (!strcmp(rest[0], "show") || !strcmp(rest[0], "stats"))
 		return g_opts.watch ? cmd_watch() : cmd_show();
 	fprintf(stderr, "%s", usage);

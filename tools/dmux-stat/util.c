@@ -119,32 +119,39 @@ void edit_unlock(int fd)
 		close(fd);	/* releases the flock */
 }
 
+int maps_error(int err, const char *dir)
+{
+	if (err == -EPERM || err == -EACCES)
+		return fail(EX_PRIV, "cannot open pinned maps in %s: %s (needs CAP_BPF and "
+			    "CAP_NET_ADMIN)", dir, strerror(-err));
+	return fail(errno_code(err), "pinned maps in %s: %s", dir, strerror(-err));
+}
+
 int open_maps(struct dmux_fds *f, int need)
 {
 	char msg[256] = "";
+	const char *dir = pin_dir();
 	int err, rc = check_caps(0);
 
 	if (rc || (rc = check_bpffs()))
 		return rc;
-	if (g_opts.pin_dir) {
-		err = dmux_fds_from_pins(f, g_opts.pin_dir, msg, sizeof(msg));
-	} else {	/* iproute2's and dmux-stat's dir, then libbpf's default */
-		err = dmux_fds_from_pins(f, DMUX_PIN_DIR, msg, sizeof(msg));
+	err = dmux_fds_from_pins(f, dir, msg, sizeof(msg));
+	if (err == -ENOENT && !g_opts.pin_dir) {	/* libbpf's default dir */
+		dir = "/sys/fs/bpf";
+		err = dmux_fds_from_pins(f, dir, msg, sizeof(msg));
 		if (err == -ENOENT)
-			err = dmux_fds_from_pins(f, "/sys/fs/bpf", msg, sizeof(msg));
+			dir = pin_dir();
 	}
 	if (!err)
 		return EX_OK;
 	if (err == -EUCLEAN)
 		return fail(EX_STALE, "%s; these pins belong to another version of dmux.bpf: "
-			    "remove them after detaching its programs", msg);
-	if (err == -EPERM || err == -EACCES)
-		return fail(EX_PRIV, "cannot open pinned maps: %s (needs CAP_BPF and "
-			    "CAP_NET_ADMIN)", strerror(-err));
+			    "'dmux-stat unpin' removes them (detach its programs first)", msg);
+	if (err != -ENOENT)
+		return maps_error(err, dir);
 	if (need)
 		return fail(EX_NOMAPS, "dmux maps not pinned in %s: run 'dmux-stat attach "
-			    "IFACE' or 'ip link set IFACE xdp obj dmux.bpf.o sec xdp'",
-			    g_opts.pin_dir ? g_opts.pin_dir : DMUX_PIN_DIR);
+			    "IFACE' or 'ip link set IFACE xdp obj dmux.bpf.o sec xdp'", dir);
 	return EX_NOMAPS;
 }
 

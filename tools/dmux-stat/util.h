@@ -58,5 +58,7 @@ int edit_lock(void);
 void edit_unlock(int fd);
 /* Open the pinned maps: 0, or an exit code (message printed if @need). */
 int open_maps(struct dmux_fds *f, int need);
+/* Message for a failed dmux_fds_from_pins (not -ENOENT, -EUCLEAN): exit code. */
+int maps_error(int err, const char *dir);
 
 #endif

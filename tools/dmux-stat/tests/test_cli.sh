@@ -96,10 +96,25 @@ check "usage error: exit 2" rc_is 2 "$D" frobnicate
 check "attach wwan3 --mode generic" rc_is 0 "$D" attach wwan3 --mode generic
 check "ip link shows xdpgeneric on wwan3" bash -c "ip link show wwan3 | grep -q xdpgeneric"
 "$D" status -j -i wwan3 >"$TMP/st.json"
-if [ "$("$PY" -c 'import json,sys; i=json.load(sys.stdin)["interfaces"][0]; print(i["owner"], i["channel"], i["xdp_mode"])' <"$TMP/st.json")" = "dmux-stat 3 generic" ]; then
-	ok "status -j: owner dmux-stat, channel 3, generic"
+"$D" -j -i wwan3 >"$TMP/show.json"
+if [ "$("$PY" -c 'import json,sys; i=json.load(sys.stdin)["interfaces"][0]; print(i["xdp"]["owned"], i["channel"], i["xdp"]["mode"], i["policy"])' <"$TMP/st.json")" = "True 3 generic allow" ] &&
+   "$PY" -c '
+import json, sys
+st = json.load(open(sys.argv[1]))["interfaces"][0]
+sh = json.load(open(sys.argv[2]))["interfaces"][0]
+for k in ("ifname", "ifindex", "channel", "qmap", "policy"):
+    assert st[k] == sh[k], k
+assert st["xdp"] == sh["xdp"], (st["xdp"], sh["xdp"])' "$TMP/st.json" "$TMP/show.json"; then
+	ok "status -j: owned, channel 3, generic; the same keys and values as show -j"
 else
-	not_ok "status -j: owner dmux-stat, channel 3, generic" "$(cat "$TMP/st.json")"
+	not_ok "status -j: owned, channel 3, generic; the same keys as show -j" "$(cat "$TMP/st.json" "$TMP/show.json")"
+fi
+id1=$(jget wwan3 'I("wwan3")["xdp"]["prog_id"]')
+"$D" attach wwan3 --mode generic >"$TMP/again" 2>&1
+if grep -q "already attached" "$TMP/again" && [ "$(jget wwan3 'I("wwan3")["xdp"]["prog_id"]')" = "$id1" ]; then
+	ok "attaching the identical program again says so and keeps it (prog id $id1)"
+else
+	not_ok "attaching the identical program again says so and keeps it" "$(cat "$TMP/again")" "prog id $(jget wwan3 'I("wwan3")["xdp"]["prog_id"]'), was $id1"
 fi
 
 sent=$(send wwan3 udp4:10 udp6:5 tcp4:3 icmp4:2 frag4:1)
@@ -349,6 +364,86 @@ else
 fi
 check "ip link can load dmux.bpf.o a second time (pinned maps reused)" bash -c \
 	"ip link set wwan3 xdpgeneric off; ip link set wwan3 xdpgeneric obj '$BPF_O/dmux.bpf.o' sec xdp"
+# --- fail closed: a failed attach leaves the previous program and policy ---
+"$D" detach tunx --force >/dev/null
+"$D" attach wwan3 --mode generic --policy deny --force >/dev/null
+id0=$(jget wwan3 'I("wwan3")["xdp"]["prog_id"]')
+d0=$(jget wwan3 'C("wwan3","verdict","drop","packets")')
+"$D" attach wwan3 --mode native >"$TMP/fo.out" 2>&1; rc=$?
+send wwan3 udp4:5 >/dev/null
+if [ $rc = 7 ] && wait_eq wwan3 'C("wwan3","verdict","drop","packets")' $((d0 + 5)) >"$TMP/w" &&
+   expect_all wwan3 "I('wwan3')['xdp']['prog_id']=$id0" "I('wwan3')['xdp']['mode']=generic" \
+	"I('wwan3')['policy']=deny" "I('wwan3')['xdp']['owned']=True" >"$TMP/e"; then
+	ok "failed switch to native (exit 7): the generic deny program stays and drops the next 5 packets"
+else
+	not_ok "failed switch to native leaves the previous program" "exit $rc: $(cat "$TMP/fo.out")" "$(cat "$TMP/w" "$TMP/e" 2>/dev/null)" "$(ip link show wwan3)"
+fi
+"$D" attach wwan3 --mode generic --policy allow --qmap v1 --channel 6 >"$TMP/fo2.out" 2>&1
+"$D" config wwan3 --policy deny --qmap off --channel 3 >/dev/null
+if ip link show wwan3 | grep -q "prog/xdp id $id0 " && grep -q "already attached" "$TMP/fo2.out"; then
+	ok "attach with new settings and the same program keeps prog id $id0"
+else
+	not_ok "attach with new settings and the same program keeps the program" "$(cat "$TMP/fo2.out")"
+fi
+
+# --- two interfaces on one channel would share its counters ---
+"$D" config tunx --channel 3 >"$TMP/ch.out" 2>&1; rc=$?
+if [ $rc = 2 ] && grep -q "channel 3 is wwan3's" "$TMP/ch.out" &&
+   [ "$(jget tunx 'I("tunx")["channel"]')" = 5 ]; then
+	ok "config tunx --channel 3 (wwan3's): refused, exit 2, tunx keeps channel 5"
+else
+	not_ok "a second interface on channel 3 is refused" "exit $rc: $(cat "$TMP/ch.out")"
+fi
+ip tuntap add dev tuny mode tun && ip link set tuny up
+"$D" attach tuny --mode generic --channel 3 >"$TMP/ch.out" 2>&1; rc=$?
+if [ $rc = 2 ] && ! ip link show tuny | grep -q xdp; then
+	ok "attach tuny --channel 3 (wwan3's): refused, exit 2, nothing attached"
+else
+	not_ok "attach on a used channel is refused" "exit $rc: $(cat "$TMP/ch.out")"
+fi
+check "--force shares a channel deliberately" rc_is 0 "$D" config tuny --channel 3 --force
+ip link del tuny
+
+# --- stale pins: the cause is named, unpin removes them ---
+if command -v bpftool >/dev/null; then
+	SD=/sys/fs/bpf/stale
+	mkdir -p $SD
+	bpftool map create $SD/dmux_rules type array key 4 value 8 entries 4 name dmux_rules
+	"$D" --pin-dir $SD attach tunx --mode generic >"$TMP/st.out" 2>&1; rc=$?
+	if [ $rc = 9 ] && grep -q "dmux_rules has value size 8" "$TMP/st.out" &&
+	   grep -q "dmux-stat unpin" "$TMP/st.out" && ! ip link show tunx | grep -q xdp; then
+		ok "attach over a pinned map of another layout: exit 9 naming the map and the fix"
+	else
+		not_ok "attach over stale pins names the cause" "exit $rc: $(cat "$TMP/st.out")"
+	fi
+	"$D" --pin-dir $SD unpin >"$TMP/up.out" 2>&1
+	"$D" --pin-dir $SD attach tunx --mode generic >"$TMP/st.out" 2>&1; rc=$?
+	if [ $rc = 0 ] && grep -q "removed $SD/dmux_rules" "$TMP/up.out"; then
+		ok "unpin removes the stale pin; attach then works"
+	else
+		not_ok "unpin removes the stale pin" "$(cat "$TMP/up.out" "$TMP/st.out")"
+	fi
+	"$D" --pin-dir $SD unpin >"$TMP/up.out" 2>&1; rc=$?
+	if [ $rc = 1 ] && [ -e $SD/dmux_rules ] && grep -q "detach first" "$TMP/up.out"; then
+		ok "unpin refuses while dmux_xdp is attached (exit 1), pins stay"
+	else
+		not_ok "unpin refuses while attached" "exit $rc: $(cat "$TMP/up.out")"
+	fi
+	touch_other=$SD/not_ours
+	bpftool map create $touch_other type array key 4 value 4 entries 1 name not_ours
+	"$D" --pin-dir $SD detach tunx >/dev/null
+	"$D" -j --pin-dir $SD unpin >"$TMP/up.json"; rc=$?
+	left=$(cd $SD && echo *)
+	if [ $rc = 0 ] && [ -e $touch_other ] && [ "$left" = not_ours ] &&
+	   "$PY" -c "import json; d=json.load(open('$TMP/up.json')); assert 'dmux_rules' in d['removed'] and 'not_ours' not in d['removed'], d"; then
+		ok "after detach, unpin -j removes every dmux pin and only those"
+	else
+		not_ok "unpin removes the dmux pins only" "exit $rc: $(cat "$TMP/up.json")" "left: $left"
+	fi
+else
+	n=$((n + 1)); echo "ok $n stale pins # SKIP no bpftool"
+fi
+
 check "default table lists wwan* but not tunx" bash -c "out=\$('$D'); echo \"\$out\" | grep -q '^wwan3' && ! echo \"\$out\" | grep -q '^tunx'"
 
 echo "1..$n"
