@@ -7,24 +7,41 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include "util.h"
+#include "json.h"
 
 struct opts g_opts;
+static int failed;
 
 int fail(int code, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "dmux-stat: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (failed++)		/* the first error is the one that counts */
+		fprintf(stderr, "dmux-stat: %s\n", msg);
+	else if (g_opts.json) {	/* bpftool's shape: {"error": "..."} on stdout */
+		struct jw w;
+
+		fflush(stdout);
+		jw_init(&w, stdout, g_opts.pretty);
+		jw_obj(&w, NULL);
+		jw_str(&w, "error", msg);
+		jw_end_obj(&w);
+		jw_done(&w);
+		fflush(stdout);
+	} else {
+		fprintf(stderr, "dmux-stat: %s\n", msg);
+	}
 	return code;
 }
 
@@ -84,14 +101,46 @@ int check_caps(int net_admin)
 	return EX_OK;
 }
 
-int check_bpffs(void)
+static int is_bpffs(const char *path)
 {
 	struct statfs s;
 
-	if (statfs("/sys/fs/bpf", &s) || s.f_type != BPF_FS_MAGIC)
-		return fail(EX_NOBPFFS, "no BPF filesystem at /sys/fs/bpf "
-			    "(mount -t bpf bpf /sys/fs/bpf)");
+	return !statfs(path, &s) && s.f_type == BPF_FS_MAGIC;
+}
+
+/* As bpftool and ip do: mount one when /sys/fs/bpf is not a BPF filesystem. */
+int check_bpffs(void)
+{
+	if (is_bpffs("/sys/fs/bpf"))
+		return EX_OK;
+	if (mkdir("/sys/fs/bpf", 0700) && errno != EEXIST)
+		return fail(EX_NOBPFFS, "no BPF filesystem at /sys/fs/bpf and cannot create "
+			    "the mount point: %s", strerror(errno));
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
+		return fail(EX_NOBPFFS, "no BPF filesystem at /sys/fs/bpf and mounting one "
+			    "failed: %s (mount -t bpf bpf /sys/fs/bpf)", strerror(errno));
+	if (g_opts.debug)
+		fprintf(stderr, "dmux-stat: mounted a BPF filesystem at /sys/fs/bpf\n");
 	return EX_OK;
+}
+
+const char *pin_dir(void)
+{
+	return g_opts.pin_dir ? g_opts.pin_dir : DMUX_PIN_DIR;
+}
+
+int mkdir_p(const char *dir)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			mkdir(buf, 0700);
+			*p = '/';
+		}
+	return mkdir(buf, 0700) && errno != EEXIST ? -errno : 0;
 }
 
 int edit_lock(void)
@@ -153,23 +202,4 @@ int open_maps(struct dmux_fds *f, int need)
 		return fail(EX_NOMAPS, "dmux maps not pinned in %s: run 'dmux-stat attach "
 			    "IFACE' or 'ip link set IFACE xdp obj dmux.bpf.o sec xdp'", dir);
 	return EX_NOMAPS;
-}
-
-const char *pin_dir(void)
-{
-	return g_opts.pin_dir ? g_opts.pin_dir : DMUX_PIN_DIR;
-}
-
-int mkdir_p(const char *dir)
-{
-	char buf[256];
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			mkdir(buf, 0700);
-			*p = '/';
-		}
-	return mkdir(buf, 0700) && errno != EEXIST ? -errno : 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The pieces every command uses: global options, error reporting, exit
- * codes, privilege and BPF filesystem checks, the pin directory, its edit
- * lock and the pinned maps.
+ * The pieces every command uses: global options, error reporting (text or
+ * bpftool's {"error": "..."} JSON), exit codes, privilege and BPF filesystem
+ * checks, the pin directory, its edit lock and the pinned maps.
  */
 #ifndef DMUX_STAT_UTIL_H
 #define DMUX_STAT_UTIL_H
@@ -17,7 +17,7 @@ enum {
 	EX_USAGE = 2,		/* bad command line, or a rule that cannot work */
 	EX_PRIV = 3,		/* needs CAP_BPF + CAP_NET_ADMIN */
 	EX_NOIF = 4,		/* no such interface */
-	EX_NOBPFFS = 5,		/* no BPF filesystem at /sys/fs/bpf */
+	EX_NOBPFFS = 5,		/* no BPF filesystem at /sys/fs/bpf (and cannot mount one) */
 	EX_FOREIGN = 6,		/* XDP program of another tool attached */
 	EX_NOXDP = 7,		/* kernel/driver without BPF or XDP */
 	EX_NOMAPS = 8,		/* dmux maps not pinned: nothing attached yet */
@@ -25,7 +25,7 @@ enum {
 };
 
 struct opts {
-	int json, pretty, prometheus, force, all;
+	int json, pretty, prometheus, force, all, debug;
 	double watch;		/* seconds; 0 = no watch */
 	const char *pin_dir;
 	const char *ifnames[16];
@@ -35,12 +35,14 @@ struct opts {
 
 extern struct opts g_opts;
 
-/* Report an error, return the exit code to use. */
+/* Report an error (stderr, or {"error": "..."} on stdout with -j/-p) and
+ * return @code. Only one error is reported per run. */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A warning on stderr; the command goes on. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* errno -> exit code for BPF syscalls (EPERM -> EX_PRIV, ...). */
 int errno_code(int err);
+/* Mount a BPF filesystem at /sys/fs/bpf when none is there (as ip and bpftool do). */
 int check_bpffs(void);
 int check_caps(int net_admin);
 
@@ -56,9 +58,10 @@ int mkdir_p(const char *dir);
  */
 int edit_lock(void);
 void edit_unlock(int fd);
+
 /* Open the pinned maps: 0, or an exit code (message printed if @need). */
 int open_maps(struct dmux_fds *f, int need);
-/* Message for a failed dmux_fds_from_pins (not -ENOENT, -EUCLEAN): exit code. */
+/* Message for a failed dmux_fds_from_pins/dmux_obj_check (-EUCLEAN). */
 int maps_error(int err, const char *dir);
 
 #endif

@@ -77,15 +77,27 @@ ip tuntap add dev wwan3 mode tun && ip link set wwan3 up
 ip tuntap add dev tunx mode tun && ip link set tunx up
 
 # --- errors a user can act on ---
-check "--help documents the exit codes" bash -c "'$D' --help | grep -q '8 dmux maps not pinned'"
+check "--help documents the exit codes" bash -c "'$D' --help | grep -q '8 dmux maps not pinned' && '$D' --help | grep -q '9 pinned maps of another'"
 man_ok=1
-for c in 0 1 2 3 4 5 6 7 8; do grep -q "^\.IP $c\$" "$HERE/../dmux-stat.8" || man_ok=""; done
-if [ -n "$man_ok" ]; then ok "man page documents exit codes 0-8"; else not_ok "man page documents exit codes 0-8"; fi
+for c in 0 1 2 3 4 5 6 7 8 9; do grep -q "^\.IP $c\$" "$HERE/../dmux-stat.8" || man_ok=""; done
+if [ -n "$man_ok" ]; then ok "man page documents exit codes 0-9"; else not_ok "man page documents exit codes 0-9"; fi
+check "--help lists every option and command (family, --debug, --version, unpin)" bash -c \
+	"h=\$('$D' --help) && for w in family --debug --version --pin-dir --force --prometheus unpin 'rule add' status; do \
+	 echo \"\$h\" | grep -q -- \"\$w\" || { echo \"missing \$w\"; exit 1; }; done"
+check "per-command help: rule --help and help attach, exit 0" bash -c \
+	"'$D' rule --help | grep -q 'udplite' && '$D' help attach | grep -q 'XDP_FLAGS_REPLACE' && '$D' attach -h | grep -q -- '--qmap'"
+check "--version names dmux-stat and libbpf; -j --version is JSON" bash -c \
+	"'$D' --version | grep -Eq '^dmux-stat .+ \(libbpf [0-9]+\.[0-9]+\)\$' && \
+	 '$D' -j --version | '$PY' -c 'import json,sys; d=json.load(sys.stdin); assert d[\"version\"] and d[\"libbpf\"]'"
+check "-j errors are bpftool's {\"error\": ...} on stdout, with the exit code" bash -c \
+	"out=\$('$D' -j frobnicate 2>/dev/null); rc=\$?; [ \$rc = 2 ] && echo \"\$out\" | '$PY' -c 'import json,sys; d=json.load(sys.stdin); assert \"frobnicate\" in d[\"error\"], d' && \
+	 out=\$('$D' -j -i nosuch0 2>/dev/null); rc=\$?; [ \$rc = 4 ] && echo \"\$out\" | '$PY' -c 'import json,sys; assert \"nosuch0\" in json.load(sys.stdin)[\"error\"]'"
 check "no such interface: exit 4 (show and attach)" bash -c \
 	"$(declare -f rc_is); TMP=$TMP; rc_is 4 '$D' -i nosuch0 && rc_is 4 '$D' attach nosuch0"
 check "rule list before any attach: exit 8 (maps not pinned)" rc_is 8 "$D" rule list
-check "no BPF filesystem: exit 5" unshare --mount bash -c \
-	"umount /sys/fs/bpf; '$D' rule list; [ \$? = 5 ]"
+check "no BPF filesystem: dmux-stat mounts one (as ip and bpftool do), then exit 8" unshare --mount bash -c \
+	"umount /sys/fs/bpf; [ \"\$(stat -f -c %T /sys/fs/bpf)\" != bpf_fs ] || exit 9; '$D' rule list; rc=\$?; \
+	 [ \$rc = 8 ] && [ \"\$(stat -f -c %T /sys/fs/bpf)\" = bpf_fs ]"
 check "no privilege: exit 3 naming CAP_BPF" bash -c \
 	"mkdir -p /sys/fs/bpf/tc/globals; setpriv --reuid=65534 --regid=65534 --clear-groups \
 	 --inh-caps=-all --bounding-set=-all '$D' rule list 2>$TMP/priv; rc=\$?; \
@@ -254,6 +266,7 @@ fi
 
 check "rule del all empties the list" bash -c "'$D' rule del all >/dev/null && [ \"\$('$D' rule list -j)\" = '[]' ]"
 
+
 # --- policy and QMAP ---
 check "config --policy deny" rc_is 0 "$D" config wwan3 --policy deny
 send wwan3 udp4:3 >/dev/null
@@ -283,6 +296,16 @@ check "prometheus: parses, one labelled series per verdict, values equal -j" \
 	"dmux_xdp_attached{interface=\"wwan3\",channel=\"3\",mode=\"generic\",prog=\"dmux_xdp\"}=1"
 
 "$D" config wwan3 --qmap off >/dev/null
+UX='ux"q\z'
+if ip tuntap add dev "$UX" mode tun 2>"$TMP/ux.err"; then
+	"$D" --prometheus -i "$UX" >"$TMP/prom_ux.txt"
+	check "prometheus: label values escaped (interface named ux\"q\\z)" \
+		"$PY" "$HERE/prom_check.py" "$TMP/prom_ux.txt" \
+		'dmux_xdp_attached{interface="ux\"q\\z",channel="-",mode="none",prog=""}=0'
+	ip link del "$UX"
+else
+	not_ok "prometheus: label values escaped" "cannot create $UX: $(cat "$TMP/ux.err")"
+fi
 
 # --- watch mode ---
 if command -v tmux >/dev/null; then
@@ -320,6 +343,13 @@ if command -v tmux >/dev/null; then
 	wait "$sender"
 else
 	n=$((n + 1)); echo "ok $n watch under tmux # SKIP no tmux"
+fi
+timeout -s INT --preserve-status 0.75 "$D" -w 0.2 -i wwan3 >"$TMP/wplain.txt"
+wrc=$?
+if [ $wrc = 0 ] && ! grep -q $'\033' "$TMP/wplain.txt" && [ "$(grep -c '^total ' "$TMP/wplain.txt")" -ge 2 ]; then
+	ok "watch into a file or pipe: frames one after another, no terminal escapes"
+else
+	not_ok "watch into a file or pipe: no terminal escapes" "exit $wrc" "$(cat -v "$TMP/wplain.txt" | head -8)"
 fi
 base=$(jget wwan3 'C("wwan3","total","packets")')
 send wwan3 udp4:1 --pps 100 --seconds 4 >/dev/null 2>"$TMP/sender.err" &
@@ -443,6 +473,13 @@ if command -v bpftool >/dev/null; then
 else
 	n=$((n + 1)); echo "ok $n stale pins # SKIP no bpftool"
 fi
+
+# --- -d shows libbpf's messages; make install ---
+check "-d shows libbpf's messages" bash -c "'$D' -d attach tunx --mode generic --force 2>&1 >/dev/null | grep -q '^libbpf: '"
+check "make install DESTDIR PREFIX: binary, man page, BPF objects" bash -c \
+	"make -s -C '$HERE/..' install O='$O' BPF_O='$BPF_O' DESTDIR='$TMP/inst' PREFIX=/usr >/dev/null && \
+	 [ -x '$TMP/inst/usr/sbin/dmux-stat' ] && [ -f '$TMP/inst/usr/share/man/man8/dmux-stat.8' ] && \
+	 [ -f '$TMP/inst/usr/lib/bpf/bam-dmux/dmux.bpf.o' ] && [ -f '$TMP/inst/usr/lib/bpf/bam-dmux/xdp_pass.bpf.o' ]"
 
 check "default table lists wwan* but not tunx" bash -c "out=\$('$D'); echo \"\$out\" | grep -q '^wwan3' && ! echo \"\$out\" | grep -q '^tunx'"
 
