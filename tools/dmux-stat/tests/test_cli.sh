@@ -392,6 +392,15 @@ if wait_eq tunx 'C("tunx","total","packets")' 7 >"$TMP/w" &&
 else
 	not_ok "dmux.bpf.o loaded by ip link shares the pinned maps" "$(cat "$TMP/w" "$TMP/e")"
 fi
+"$D" rule add proto udp cpu "$LASTCPU" >/dev/null
+send tunx udp4:6 >/dev/null
+if wait_eq tunx 'C("tunx","verdict","cpu","packets")' 6 >"$TMP/w" &&
+   expect_all tunx "C('tunx','verdict','redirect_err','packets')=0" >"$TMP/e"; then
+	ok "the ip-loaded program steers to CPU $LASTCPU through the cpumap dmux-stat put in dmux_cpumaps"
+else
+	not_ok "the ip-loaded program steers to the last possible CPU" "$(cat "$TMP/w" "$TMP/e")"
+fi
+"$D" rule del all >/dev/null
 check "ip link can load dmux.bpf.o a second time (pinned maps reused)" bash -c \
 	"ip link set wwan3 xdpgeneric off; ip link set wwan3 xdpgeneric obj '$BPF_O/dmux.bpf.o' sec xdp"
 # --- fail closed: a failed attach leaves the previous program and policy ---
