@@ -368,8 +368,12 @@ int cmd_attach(int argc, char **argv)
 			  xdp_mode_name(i.xdp_mode));
 		goto out;
 	}
-	if (have_old)
+	if (have_old) {	/* a channel in use: refused before loading anything */
+		rc = plan_ifcfg(&old, &a, i.ifindex, &cfg);
 		dmux_fds_close(&old);
+		if (rc)
+			goto out;
+	}
 
 	skel = dmux__open_opts(&oo);
 	if (!skel) {
