@@ -16,7 +16,7 @@
 
 struct command {
 	const char *name;
-	const char *synopsis;	/* the lines after "dmux-stat " in the usage */
+	const char *synopsis;	/* one line per form ("\t" starts a continuation) */
 	const char *help;	/* per-command text */
 	int (*run)(int argc, char **argv);
 };
@@ -31,7 +31,7 @@ static const struct command commands[] = {
 	  "rates; with -j/-p JSON; with --prometheus the text exposition format.\n",
 	  run_show },
 	{ "attach", "attach IFACE [--mode native|generic] [--policy allow|deny]\n"
-	  "                 [--channel N] [--qmap off|v1|v5]",
+	  "\t[--channel N] [--qmap off|v1|v5]",
 	  "Load dmux.bpf (reusing the pinned maps) and attach it to IFACE. A program\n"
 	  "already there is replaced atomically (XDP_FLAGS_REPLACE): if the attach\n"
 	  "fails, the previous program stays. Switching modes keeps the old program\n"
@@ -45,16 +45,16 @@ static const struct command commands[] = {
 	  "Channel configuration and counters stay.\n",
 	  cmd_detach },
 	{ "config", "config IFACE [--channel N] [--policy allow|deny] [--qmap off|v1|v5]\n"
-	  "       dmux-stat config malformed CLASS|all pass|drop",
+	  "config malformed CLASS|all pass|drop",
 	  "Change an interface's channel, default policy or QMAP mode, also of a\n"
 	  "program loaded with ip link; or the verdict of a malformed class:\n"
 	  "qmap_trunc qmap_len qmap_mux ip_trunc ip_version ip4_hdr ip6_len ip6_ext\n"
 	  "l4_trunc, or all.\n",
 	  cmd_config },
 	{ "rule", "rule add [--id N] [src PFX] [dst PFX] [proto P] [sport A[-B]]\n"
-	  "                 [dport A[-B]] [mux N] [family 4|6] VERDICT\n"
-	  "       dmux-stat rule del ID|all\n"
-	  "       dmux-stat rule list",
+	  "\t[dport A[-B]] [mux N] [family 4|6] VERDICT\n"
+	  "rule del ID|all\n"
+	  "rule list",
 	  "VERDICT: pass | drop | redirect IFACE | xsk QUEUE | xsk rxq | cpu N.\n"
 	  "P: tcp udp udplite sctp icmp icmpv6 gre esp ah or a number; ports need\n"
 	  "tcp, udp, udplite or sctp; mux 0..254; N a possible CPU. Rules match in\n"
@@ -101,17 +101,37 @@ static const char exit_codes[] =
 "  8 dmux maps not pinned (attach first, or load dmux.bpf.o with ip link)\n"
 "  9 pinned maps of another dmux.bpf layout (dmux-stat unpin)\n";
 
+/* Each form of @c's synopsis on a line of its own, after @lead. */
+static void synopsis(FILE *o, const struct command *c, const char *lead)
+{
+	const char *p = c->synopsis;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		if (*p == '\t')
+			fprintf(o, "%*s%.*s\n", (int)strlen(lead) + 4, "", (int)n - 1, p + 1);
+		else
+			fprintf(o, "%s%.*s\n", lead, (int)n, p);
+		p += n + !!p[n];
+	}
+}
+
 static void usage(FILE *o)
 {
 	fputs("usage: dmux-stat [OPTIONS] [COMMAND]\n\nCommands:\n", o);
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(o, "  dmux-stat %s\n", commands[i].synopsis);
-	fprintf(o, "\nWithout a command: show.\n\n%s\n%s", options, exit_codes);
+		synopsis(o, &commands[i], "  dmux-stat ");
+	fprintf(o, "\nWithout a command: show. VERDICT: pass | drop | redirect IFACE |\n"
+		"xsk QUEUE | xsk rxq | cpu N (dmux-stat rule --help).\n\n%s\n%s", options,
+		exit_codes);
 }
 
 static void command_usage(const struct command *c)
 {
-	printf("usage: dmux-stat [OPTIONS] %s\n\n%s\n%s", c->synopsis, c->help, options);
+	printf("usage:\n");
+	synopsis(stdout, c, "  dmux-stat [OPTIONS] ");
+	printf("\n%s\n%s", c->help, options);
 }
 
 static const struct command *find_command(const char *name)
