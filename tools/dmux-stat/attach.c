@@ -277,9 +277,12 @@ static __u32 map_id(int fd)
 
 static int attach_error(const char *ifname, int err, __u32 flags)
 {
-	if (err == -EOPNOTSUPP || (err == -EINVAL && (flags & XDP_FLAGS_DRV_MODE)))
+	if (err == -EOPNOTSUPP)
 		return fail(EX_NOXDP, "%s: driver has no native XDP (%s); try --mode generic",
 			    ifname, strerror(-err));
+	if (err == -EINVAL && (flags & XDP_FLAGS_DRV_MODE))
+		return fail(EX_NOXDP, "%s: the driver refused native XDP (%s; -d shows the "
+			    "kernel's reason); try --mode generic", ifname, strerror(-err));
 	if (err == -EEXIST || err == -EBUSY)
 		return fail(EX_FOREIGN, "%s: the XDP program changed while dmux-stat attached "
 			    "(another tool attached or replaced one: %s)", ifname, strerror(-err));
@@ -293,6 +296,8 @@ static int attach_error(const char *ifname, int err, __u32 flags)
  * The kernel never has native and generic programs at once, so a mode
  * switch detaches the old one (if it is still the one we saw) and, when the
  * new mode fails, attaches it again: an error leaves the previous program.
+ * A switch to native on a driver whose xdp-features (6.3) lack native XDP is
+ * refused before anything is detached.
  * 0 or an exit code.
  */
 static int xdp_swap(const struct iface *i, int fd, __u32 flags)
@@ -315,6 +320,13 @@ static int xdp_swap(const struct iface *i, int fd, __u32 flags)
 		rc = err ? attach_error(i->name, err, old_flags) : EX_OK;
 		close(old_fd);
 		return rc;
+	}
+	/* the kernel says the driver has no native XDP: do not even detach */
+	if ((flags & XDP_FLAGS_DRV_MODE) && !xdp_native_supported(i->ifindex)) {
+		close(old_fd);
+		return fail(EX_NOXDP, "%s: driver has no native XDP (the kernel's xdp-features); "
+			    "program id %u stays in %s mode; try --mode generic", i->name,
+			    i->prog_id, xdp_mode_name(i->xdp_mode));
 	}
 	err = bpf_xdp_detach(i->ifindex, old_flags, &o);
 	if (err) {

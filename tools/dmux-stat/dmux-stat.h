@@ -44,6 +44,9 @@ int iface_xdp_query(struct iface *i);
 int ethtool_drvinfo(const char *ifname, char *driver, size_t len);
 int ethtool_stats(const char *ifname, struct ethtool_stats_list *l);
 const char *xdp_mode_name(int mode);
+/* Native XDP per the kernel's xdp-features (netdev genetlink, 6.3):
+ * 1 yes, 0 no, -1 cannot tell (older kernel). */
+int xdp_native_supported(int ifindex);
 
 /* ---- output (show.c) ---- */
 void show_table(FILE *o, struct iface *v, int n);

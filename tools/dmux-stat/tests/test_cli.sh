@@ -410,13 +410,30 @@ id0=$(jget wwan3 'I("wwan3")["xdp"]["prog_id"]')
 d0=$(jget wwan3 'C("wwan3","verdict","drop","packets")')
 "$D" attach wwan3 --mode native >"$TMP/fo.out" 2>&1; rc=$?
 send wwan3 udp4:5 >/dev/null
-if [ $rc = 7 ] && wait_eq wwan3 'C("wwan3","verdict","drop","packets")' $((d0 + 5)) >"$TMP/w" &&
+if [ $rc = 7 ] && grep -q "program id $id0 stays in generic mode" "$TMP/fo.out" &&
+   wait_eq wwan3 'C("wwan3","verdict","drop","packets")' $((d0 + 5)) >"$TMP/w" &&
    expect_all wwan3 "I('wwan3')['xdp']['prog_id']=$id0" "I('wwan3')['xdp']['mode']=generic" \
 	"I('wwan3')['policy']=deny" "I('wwan3')['xdp']['owned']=True" >"$TMP/e"; then
-	ok "failed switch to native (exit 7): the generic deny program stays and drops the next 5 packets"
+	ok "failed switch to native (exit 7, refused before detaching): the generic deny program stays and drops the next 5 packets"
 else
 	not_ok "failed switch to native leaves the previous program" "exit $rc: $(cat "$TMP/fo.out")" "$(cat "$TMP/w" "$TMP/e" 2>/dev/null)" "$(ip link show wwan3)"
 fi
+# a driver with native XDP that refuses it now (veth: the peer's MTU is too
+# large): the mode switch has to detach, and puts the old program back
+ip link add vx0 type veth peer name vx1 && ip link set vx1 mtu 9000 && ip link set vx0 up && ip link set vx1 up
+"$D" attach vx0 --mode generic --policy deny >/dev/null
+idv=$(jget vx0 'I("vx0")["xdp"]["prog_id"]')
+"$D" attach vx0 --mode native >"$TMP/fo3.out" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q "attach to vx0: Numerical result out of range" "$TMP/fo3.out" &&
+   grep -q "program id $idv is attached again in generic mode" "$TMP/fo3.out" &&
+   expect_all vx0 "I('vx0')['xdp']['prog_id']=$idv" "I('vx0')['xdp']['mode']=generic" \
+	"I('vx0')['policy']=deny" "I('vx0')['xdp']['owned']=True" >"$TMP/e"; then
+	ok "native refused after the switch began (veth, peer MTU 9000: ERANGE, exit 1): the generic deny program is back"
+else
+	not_ok "a failed switch puts the old program back" "exit $rc: $(cat "$TMP/fo3.out")" "$(cat "$TMP/e")" "$(ip link show vx0)"
+fi
+"$D" detach vx0 >/dev/null
+ip link del vx0
 "$D" attach wwan3 --mode generic --policy allow --qmap v1 --channel 6 >"$TMP/fo2.out" 2>&1
 "$D" config wwan3 --policy deny --qmap off --channel 3 >/dev/null
 if ip link show wwan3 | grep -q "prog/xdp id $id0 " && grep -q "already attached" "$TMP/fo2.out"; then
