@@ -660,12 +660,16 @@ int dmux_rule_parse(int argc, char **argv, struct dmux_rule *r, char *err, size_
 	return 0;
 }
 
-int dmux_rule_same(const struct dmux_rule *a, const struct dmux_rule *b)
+int dmux_rule_same(const struct dmux_rule *a, const struct dmux_rule *b, int match_only)
 {
 	struct dmux_rule x = *a, y = *b;
 
 	x.flags |= DMUX_RF_VALID;
 	y.flags |= DMUX_RF_VALID;
+	if (match_only) {
+		x.verdict = y.verdict = 0;
+		x.target = y.target = 0;
+	}
 	return !memcmp(&x, &y, sizeof(x));
 }
 

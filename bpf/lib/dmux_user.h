@@ -89,8 +89,9 @@ int dmux_rules_compile_mem(const struct dmux_fds *f, const __u32 *ids,
 int dmux_rule_parse(int argc, char **argv, struct dmux_rule *r, char *err, size_t errlen);
 /* Inverse of dmux_rule_parse, for listings (protocols by name, a single port as N). */
 void dmux_rule_format(const struct dmux_rule *r, char *buf, size_t len);
-/* 1 when two rules match the same packets with the same verdict. */
-int dmux_rule_same(const struct dmux_rule *a, const struct dmux_rule *b);
+/* 1 when two rules match the same packets with the same verdict (with
+ * @match_only: whatever their verdicts). */
+int dmux_rule_same(const struct dmux_rule *a, const struct dmux_rule *b, int match_only);
 /* "udp" for IPPROTO_UDP ..., NULL for a protocol without a name here. */
 const char *dmux_proto_name(unsigned int proto);
 

@@ -132,8 +132,11 @@ static int rule_add(const struct dmux_fds *f, int argc, char **argv)
 	for (int i = 0; i < nr && !rc; i++) {
 		if (have_id && ids[i] == id)
 			rc = fail(EX_USAGE, "rule %u exists (rule del %u first)", id, id);
-		else if (dmux_rule_same(&rules[i], &r))
+		else if (dmux_rule_same(&rules[i], &r, 0))
 			rc = fail(EX_USAGE, "rule %u is the same rule: %s", ids[i], txt);
+		else if (dmux_rule_same(&rules[i], &r, 1) && ids[i] < id)
+			rc = fail(EX_USAGE, "rule %u matches the same packets first: '%s' would never "
+				  "match (rule del %u, or --id below %u)", ids[i], txt, ids[i], ids[i]);
 	}
 	free(ids);
 	free(rules);

@@ -211,6 +211,7 @@ NCPU=$((LASTCPU + 1))
 refused=""
 for spec in "redirect 9999|no such interface" "proto icmp dport 53 drop|ports need" \
 	"drop drop|two verdicts" "src 10.9.0.0/16 proto udp drop|same rule" \
+	"src 10.9.0.0/16 proto udp pass|never match" \
 	"cpu $NCPU|possible CPUs" "mux 255 drop|mux id" "src 10.0.0.0/8 src 10.1.0.0/16 drop|twice" \
 	"family 6 proto icmp drop|never matches" "sport 1-2 drop|ports need"; do
 	words=${spec%%|*}
