@@ -345,7 +345,14 @@ if command -v tmux >/dev/null; then
 else
 	n=$((n + 1)); echo "ok $n watch under tmux # SKIP no tmux"
 fi
-timeout -s INT --preserve-status 0.75 "$D" -w 0.2 -i wwan3 >"$TMP/wplain.txt"
+"$D" -w 0.2 -i wwan3 >"$TMP/wplain.txt" &
+wpid=$!
+for i in $(seq 100); do	# bounded (10 s): until two frames are written
+	[ "$(grep -c '^total ' "$TMP/wplain.txt")" -ge 2 ] && break
+	sleep 0.1
+done
+kill -INT $wpid
+wait $wpid
 wrc=$?
 if [ $wrc = 0 ] && ! grep -q $'\033' "$TMP/wplain.txt" && [ "$(grep -c '^total ' "$TMP/wplain.txt")" -ge 2 ]; then
 	ok "watch into a file or pipe: frames one after another, no terminal escapes"
