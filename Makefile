@@ -122,6 +122,11 @@ tools:
 	@if [ -f tools/dmux-stat/Makefile ]; then $(MAKE) -C tools/dmux-stat all; \
 	else echo 'tools: no tools/dmux-stat/Makefile yet'; fi
 
+# dmux-stat, its man page and the BPF objects (PREFIX, DESTDIR: tools/dmux-stat/Makefile).
+.PHONY: install
+install:
+	$(MAKE) -C tools/dmux-stat install
+
 # arm64 binaries and test programs for the guest: the CLI into build/arm64-bin/ (-> /opt/bam-dmux/bin/),
 # the selftests' helpers and XDP test programs into build/arm64-bin/ and build/bpf/test/.
 SELFTESTS_DIR := selftests/drivers/net/bam_dmux

@@ -93,13 +93,29 @@ struct {
 	PINNED;
 } dmux_xskmap SEC(".maps");
 
-struct {
+/*
+ * CPU steering: the pinned one-slot array dmux_cpumaps holds the cpumap
+ * (key = CPU). The kernel refuses a cpumap with more entries than its
+ * NR_CPUS (E2BIG), so the object declares only a one-entry template, which
+ * loads on any kernel, also with ip link. dmux-stat creates the real cpumap,
+ * one entry per possible CPU, and puts it in slot 0: every program that shares
+ * the pins, ip-loaded ones too, then steers to any CPU. Empty slot: cpu
+ * verdicts count as redirect_err and drop.
+ */
+struct dmux_cpumap_tmpl {
 	__uint(type, BPF_MAP_TYPE_CPUMAP);
-	__uint(max_entries, DMUX_CPUMAP_MAX);
+	__uint(max_entries, DMUX_CPUMAP_TMPL);
 	__type(key, __u32);
 	__type(value, __u32);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
 	PINNED;
-} dmux_cpumap SEC(".maps");
+	__array(values, struct dmux_cpumap_tmpl);
+} dmux_cpumaps SEC(".maps");
 
 #define DMUX_TARGET_RXQ 0xffffffffU	/* xsk target: the packet's rx queue */
 
@@ -261,9 +277,14 @@ static __always_inline int apply(struct xdp_md *ctx, __u32 v, __u32 target,
 		act = bpf_redirect_map(&dmux_xskmap, target, XDP_DROP);
 		break;
 	case DMUX_V_CPU:
+	{
+		__u32 zero = 0;
+		void *cm = bpf_map_lookup_elem(&dmux_cpumaps, &zero);
+
 		*idx = DMUX_V_CPU;
-		act = bpf_redirect_map(&dmux_cpumap, target, XDP_DROP);
+		act = cm ? bpf_redirect_map(cm, target, XDP_DROP) : XDP_DROP;
 		break;
+	}
 	default:
 		*idx = DMUX_V_DROP;
 		return XDP_DROP;

@@ -23,7 +23,8 @@
 #define DMUX_MAP_LPM_DST6	"dmux_lpm_dst6"
 #define DMUX_MAP_WILD		"dmux_wild"
 #define DMUX_MAP_XSKMAP		"dmux_xskmap"
-#define DMUX_MAP_CPUMAP		"dmux_cpumap"
+#define DMUX_MAP_CPUMAPS	"dmux_cpumaps"	/* array of maps[1]: the cpumap */
+#define DMUX_MAP_CPUMAP_OLD	"dmux_cpumap"	/* the cpumap pin of earlier versions */
 #define DMUX_PROG_NAME		"dmux_xdp"
 
 #define DMUX_NUM_CHANNELS	8	/* BAM-DMUX channels wwan0..7 */
@@ -34,7 +35,8 @@
 #define DMUX_LPM_MAX		131072
 #define DMUX_LIST_MAX		16	/* rules per LPM entry / wildcard list */
 #define DMUX_XSKMAP_MAX		64
-#define DMUX_CPUMAP_MAX		64
+#define DMUX_CPUMAP_TMPL	1	/* declared cpumap size: NR_CPUS >= 1 on every kernel */
+#define DMUX_CPUMAP_QSIZE	2048	/* queue of each cpumap entry dmux-stat creates */
 #define DMUX_V6_EXT_MAX		8	/* bounded IPv6 extension-header walk */
 
 /* Verdicts: rules, default policy, malformed classes. */
@@ -43,7 +45,7 @@ enum dmux_verdict {
 	DMUX_V_DROP,
 	DMUX_V_REDIRECT,	/* to interface target (ifindex) */
 	DMUX_V_XSK,		/* xskmap[target] (target = rx queue) */
-	DMUX_V_CPU,		/* cpumap[target] */
+	DMUX_V_CPU,		/* dmux_cpumaps[0] (a cpumap) [target CPU] */
 	DMUX_V_REDIRECT_ERR,	/* counter only: redirect target missing, dropped */
 	DMUX_V_MAX,
 };

@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 	cnt = bpf_object__open_file(path, &o);
 	skel = dmux__open_opts(&o);
 	if (!cnt || bpf_object__load(cnt) || !skel ||
-	    dmux_obj_fit(skel->obj, pins_dir) || dmux__load(skel)) {
+	    dmux_obj_fit(skel->obj, pins_dir, NULL, 0) || dmux__load(skel)) {
 		fprintf(stderr, "bench: load failed: %s\n", strerror(errno));
 		return 1;
 	}

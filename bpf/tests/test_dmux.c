@@ -617,13 +617,31 @@ static void t_verdicts(void)
 		EXPECT(dmux_rules_compile_mem(&F, &id, &rr, 1, &bad) == 0, "compile");
 		expect_pkt(p, n, XDP_DROP, DMUX_V_REDIRECT_ERR, DMUX_IP4, DMUX_L4_UDP, -1);
 	});
-	CASE("redirect to cpumap", {
+	CASE("cpu verdict while dmux_cpumaps is empty: redirect_err, dropped", {
 		const char *r[] = { "proto udp cpu 0" };
-		__u32 qsize = 64;
-		k = 0;
-		EXPECT(bpf_map_update_elem(F.cpumap, &k, &qsize, BPF_ANY) == 0, "cpumap: %s", strerror(errno));
+		EXPECT(dmux_cpumap_fd(&F, 0) == -ENOENT, "slot filled already");
 		EXPECT(set_rules(r, 1) == 0, "compile");
-		expect_pkt(p, n, XDP_REDIRECT, DMUX_V_CPU, DMUX_IP4, DMUX_L4_UDP, -1);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_REDIRECT_ERR, DMUX_IP4, DMUX_L4_UDP, -1);
+	});
+	CASE("redirect to the last possible CPU through the cpumap in dmux_cpumaps", {
+		char rule[32];
+		const char *r[] = { rule };
+		__u32 qsize = 64, cpu = dmux_ncpus() - 1;
+		struct bpf_map_info mi = { 0 };
+		__u32 mlen = sizeof(mi);
+		int cfd = dmux_cpumap_fd(&F, 1);
+
+		EXPECT(cfd >= 0, "cpumap: %s", strerror(-cfd));
+		if (cfd >= 0) {
+			EXPECT(!bpf_obj_get_info_by_fd(cfd, &mi, &mlen), "info");
+			EXPECT_EQ(mi.max_entries, (__u32)dmux_ncpus());
+			EXPECT(bpf_map_update_elem(cfd, &cpu, &qsize, BPF_ANY) == 0, "cpumap[%u]: %s",
+			       cpu, strerror(errno));
+			snprintf(rule, sizeof(rule), "proto udp cpu %u", cpu);
+			EXPECT(set_rules(r, 1) == 0, "compile");
+			expect_pkt(p, n, XDP_REDIRECT, DMUX_V_CPU, DMUX_IP4, DMUX_L4_UDP, -1);
+			close(cfd);
+		}
 	});
 	CASE("redirect to an AF_XDP socket in the xskmap (rx queue key)", {
 		const char *r[] = { "proto udp xsk rxq" };
@@ -736,6 +754,91 @@ static void t_minimal(const char *dir)
 	});
 }
 
+/* ---- objects: what any loader (ip link, bpftool) creates ---- */
+
+/* The kernel refuses a cpumap with more entries than its NR_CPUS (E2BIG in
+ * cpu_map_alloc()); NR_CPUS is 1 on a uniprocessor kernel and may be 2 on
+ * an SMP one. A loader that sizes nothing (ip link) must be able to create
+ * every cpumap an object declares, inner-map templates included. */
+static int cpumaps_fit_any_kernel(struct bpf_object *obj, char *bad, size_t len)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj) {
+		struct bpf_map *in = bpf_map__inner_map(m);
+
+		if (bpf_map__type(m) == BPF_MAP_TYPE_CPUMAP && bpf_map__max_entries(m) > 1) {
+			snprintf(bad, len, "%s: cpumap of %u entries", bpf_map__name(m),
+				 bpf_map__max_entries(m));
+			return 0;
+		}
+		if (in && bpf_map__type(in) == BPF_MAP_TYPE_CPUMAP && bpf_map__max_entries(in) > 1) {
+			snprintf(bad, len, "%s: inner cpumap of %u entries", bpf_map__name(m),
+				 bpf_map__max_entries(in));
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void t_objects(const char *dir)
+{
+	static const char *const objs[] = {
+		"dmux", "xdp_pass", "xdp_drop", "xdp_count", "xdp_echo", "xdp_redirect",
+	};
+	char path[512], msg[256];
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		struct bpf_object *obj;
+		char name[128];
+
+		snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, objs[i]);
+		snprintf(name, sizeof(name), "%s.bpf.o: every cpumap loads with NR_CPUS = 1 "
+			 "(as ip link creates it)", objs[i]);
+		tap_begin();
+		obj = bpf_object__open_file(path, NULL);
+		EXPECT(obj, "open %s: %s", path, strerror(errno));
+		if (obj) {
+			msg[0] = 0;
+			EXPECT(cpumaps_fit_any_kernel(obj, msg, sizeof(msg)), "%s", msg);
+		}
+		tap_end(name);
+		bpf_object__close(obj);
+	}
+	CASE("the library's pinned-map table equals dmux.bpf.o's declarations", {
+		msg[0] = 0;
+		EXPECT(dmux_obj_check(skel->obj, msg, sizeof(msg)) == 0, "%s", msg);
+	});
+	CASE("a pinned map of another layout is named before load (stale pins)", {
+		LIBBPF_OPTS(bpf_object_open_opts, o2);
+		char sdir[300];
+		struct dmux *s2;
+		int fd;
+
+		snprintf(sdir, sizeof(sdir), "%s/stale", pins_dir);
+		snprintf(path, sizeof(path), "%s/%s", sdir, DMUX_MAP_RULES);
+		mkdir(sdir, 0700);
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, DMUX_MAP_RULES, 4, 8, 4, NULL);
+		EXPECT(fd >= 0 && !bpf_obj_pin(fd, path), "pin: %s", strerror(errno));
+		o2.pin_root_path = sdir;
+		s2 = dmux__open_opts(&o2);
+		msg[0] = 0;
+		EXPECT(s2 && dmux_obj_fit(s2->obj, sdir, msg, sizeof(msg)) == -EUCLEAN,
+		       "dmux_obj_fit accepted a dmux_rules of value size 8");
+		EXPECT(strstr(msg, DMUX_MAP_RULES) && strstr(msg, "value size 8"), "message: %s", msg);
+		{
+			struct dmux_fds f2;
+
+			EXPECT(dmux_fds_from_pins(&f2, sdir, NULL, 0) == -ENOENT, "from_pins");
+		}
+		dmux__destroy(s2);
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+		rmdir(sdir);
+	});
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "../build/bpf";
@@ -756,7 +859,7 @@ int main(int argc, char **argv)
 	o.pin_root_path = pins_dir;
 	tap_begin();
 	skel = dmux__open_opts(&o);
-	EXPECT(skel && !dmux_obj_fit(skel->obj, pins_dir) && !dmux__load(skel),
+	EXPECT(skel && !dmux_obj_fit(skel->obj, pins_dir, NULL, 0) && !dmux__load(skel),
 	       "dmux.bpf.o does not load: %s", strerror(errno));
 	if (!tap_end("dmux.bpf.o passes the verifier")) {
 		printf("1..%d\n", tap_n);
@@ -782,6 +885,8 @@ int main(int argc, char **argv)
 	}
 	dmux_fds_from_obj(&F, skel->obj);
 	set_config(cfg_defaults);
+
+	t_objects(dir);
 
 	t_parse();
 	t_malformed();

@@ -7,7 +7,9 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/ethtool.h>
+#include <linux/genetlink.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
 #include <linux/sockios.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -130,6 +132,88 @@ int iface_xdp_query(struct iface *i)
 	close(fd);
 	i->is_dmux = !strcmp(i->prog_name, DMUX_PROG_NAME);
 	return 0;
+}
+
+/* The "netdev" generic netlink family (6.3; linux/netdev.h is newer than
+ * some distributions' headers). */
+#define NETDEV_FAMILY_NAME		"netdev"
+#define NETDEV_CMD_DEV_GET		1
+#define NETDEV_A_DEV_IFINDEX		1
+#define NETDEV_A_DEV_XDP_FEATURES	3
+#define NETDEV_XDP_ACT_BASIC		1
+
+struct genl_req {
+	struct nlmsghdr n;
+	struct genlmsghdr g;
+	char buf[256];
+};
+
+static void put_attr(struct genl_req *r, __u16 type, const void *data, __u16 len)
+{
+	struct nlattr *a = (void *)((char *)r + NLMSG_ALIGN(r->n.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->n.nlmsg_len = NLMSG_ALIGN(r->n.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+/* Send @r, find attribute @want in the reply: its payload in @out. */
+static int genl_ask(int fd, struct genl_req *r, __u16 want, void *out, size_t len)
+{
+	char buf[4096];
+	struct nlmsghdr *h = (void *)buf;
+	ssize_t n;
+
+	if (send(fd, r, r->n.nlmsg_len, 0) < 0)
+		return -errno;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(h, (size_t)n))
+		return -EBADMSG;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = NLMSG_DATA(h);
+
+		return e->error ? e->error : -ENOENT;
+	}
+	for (struct nlattr *a = (void *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+	     (char *)a + NLA_HDRLEN <= (char *)h + h->nlmsg_len && a->nla_len >= NLA_HDRLEN;
+	     a = (void *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if ((a->nla_type & NLA_TYPE_MASK) == want) {
+			if ((size_t)(a->nla_len - NLA_HDRLEN) < len)
+				return -EBADMSG;
+			memcpy(out, (char *)a + NLA_HDRLEN, len);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int xdp_native_supported(int ifindex)
+{
+	struct genl_req r = { 0 };
+	__u16 family = 0;
+	__u64 features = 0;
+	__u32 idx = ifindex;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC), err;
+
+	if (fd < 0)
+		return -1;
+	r.n = (struct nlmsghdr){ .nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+				 .nlmsg_type = GENL_ID_CTRL, .nlmsg_flags = NLM_F_REQUEST };
+	r.g = (struct genlmsghdr){ .cmd = CTRL_CMD_GETFAMILY, .version = 1 };
+	put_attr(&r, CTRL_ATTR_FAMILY_NAME, NETDEV_FAMILY_NAME, sizeof(NETDEV_FAMILY_NAME));
+	err = genl_ask(fd, &r, CTRL_ATTR_FAMILY_ID, &family, sizeof(family));
+	if (!err) {
+		memset(&r, 0, sizeof(r));
+		r.n = (struct nlmsghdr){ .nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+					 .nlmsg_type = family, .nlmsg_flags = NLM_F_REQUEST };
+		r.g = (struct genlmsghdr){ .cmd = NETDEV_CMD_DEV_GET, .version = 1 };
+		put_attr(&r, NETDEV_A_DEV_IFINDEX, &idx, sizeof(idx));
+		err = genl_ask(fd, &r, NETDEV_A_DEV_XDP_FEATURES, &features, sizeof(features));
+	}
+	close(fd);
+	return err ? -1 : !!(features & NETDEV_XDP_ACT_BASIC);
 }
 
 static void link_from_flags(struct iface *i)

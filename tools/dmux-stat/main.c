@@ -1,223 +1,233 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * dmux-stat: counters, rules and attachment of the BAM-DMUX XDP program.
- * See dmux-stat.8 and docs/bpf.md.
+ * Option parsing and dispatch; see dmux-stat.8 and docs/bpf.md.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-#include <sys/vfs.h>
-#include <linux/capability.h>
-#include <linux/magic.h>
 #include <bpf/libbpf.h>
 #include "dmux-stat.h"
+#include "json.h"
 
-struct opts g_opts;
+#ifndef DMUX_STAT_VERSION
+#define DMUX_STAT_VERSION "unknown"
+#endif
 
-static const char usage[] =
-"usage: dmux-stat [OPTIONS] [COMMAND]\n"
-"\n"
-"Without a command: a table of every wwan / BAM-DMUX interface (name wwan*,\n"
-"or driver qcom_bam_dmux) with link state, XDP mode and program, the dmux.bpf\n"
-"counters and the driver's ethtool -S counters.\n"
-"\n"
+struct command {
+	const char *name;
+	const char *synopsis;	/* one line per form ("\t" starts a continuation) */
+	const char *help;	/* per-command text */
+	int (*run)(int argc, char **argv);
+};
+
+static int run_show(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "show", "[show]",
+	  "A table of every wwan / BAM-DMUX interface (name wwan*, or driver\n"
+	  "qcom_bam_dmux; -i IFACE for others): link, XDP mode and program, the\n"
+	  "dmux.bpf counters and the driver's ethtool -S counters. With -w, live\n"
+	  "rates; with -j/-p JSON; with --prometheus the text exposition format.\n",
+	  run_show },
+	{ "attach", "attach IFACE [--mode native|generic] [--policy allow|deny]\n"
+	  "\t[--channel N] [--qmap off|v1|v5]",
+	  "Load dmux.bpf (reusing the pinned maps) and attach it to IFACE. A program\n"
+	  "already there is replaced atomically (XDP_FLAGS_REPLACE): if the attach\n"
+	  "fails, the previous program stays. Switching modes keeps the old program\n"
+	  "until the new mode is known to work. An identical dmux.bpf already\n"
+	  "attached by dmux-stat in the same mode is kept (only the configuration\n"
+	  "changes). The channel is N of wwanN, else --channel, else the lowest free\n"
+	  "one; two interfaces never share a channel's counters (--force allows it).\n",
+	  cmd_attach },
+	{ "detach", "detach IFACE",
+	  "Detach the XDP program dmux-stat attached (--force: any program).\n"
+	  "Channel configuration and counters stay.\n",
+	  cmd_detach },
+	{ "config", "config IFACE [--channel N] [--policy allow|deny] [--qmap off|v1|v5]\n"
+	  "config malformed CLASS|all pass|drop",
+	  "Change an interface's channel, default policy or QMAP mode, also of a\n"
+	  "program loaded with ip link; or the verdict of a malformed class:\n"
+	  "qmap_trunc qmap_len qmap_mux ip_trunc ip_version ip4_hdr ip6_len ip6_ext\n"
+	  "l4_trunc, or all.\n",
+	  cmd_config },
+	{ "rule", "rule add [--id N] [src PFX] [dst PFX] [proto P] [sport A[-B]]\n"
+	  "\t[dport A[-B]] [mux N] [family 4|6] VERDICT\n"
+	  "rule del ID|all\n"
+	  "rule list",
+	  "VERDICT: pass | drop | redirect IFACE | xsk QUEUE | xsk rxq | cpu N.\n"
+	  "P: tcp udp udplite sctp icmp icmpv6 gre esp ah or a number; ports need\n"
+	  "tcp, udp, udplite or sctp; mux 0..254; N a possible CPU. Rules match in\n"
+	  "ascending id (the lowest matching id decides); a new rule gets the next\n"
+	  "id unless --id. A rule that cannot match, a duplicate, or a target that\n"
+	  "does not exist is refused (exit 2). Edits are serialised by a lock on the\n"
+	  "pin directory. rule list shows the rules with their hit counts.\n",
+	  cmd_rule },
+	{ "status", "status",
+	  "Pin directory, rule count, malformed verdicts, and per interface the XDP\n"
+	  "mode, program, owner, channel and policy.\n",
+	  cmd_status },
+	{ "unpin", "unpin",
+	  "Remove this tool's pins (the dmux maps, by name) from the pin directory,\n"
+	  "for example after a layout change (exit 9). Refused while a dmux_xdp\n"
+	  "program is attached to an interface of this network namespace, unless\n"
+	  "--force. Programs keep their maps; only the pins go.\n",
+	  cmd_unpin },
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char options[] =
 "Options:\n"
 "  -i, --iface IFACE     show IFACE (any interface; repeatable)\n"
 "  -w, --watch [SEC]     live rates every SEC seconds (default 1); Ctrl-C quits\n"
-"  -j, --json            JSON output;  -p, --pretty  indented JSON\n"
+"  -j, --json            JSON output, errors included ({\"error\": \"...\"})\n"
+"  -p, --pretty          indented JSON\n"
 "      --prometheus      Prometheus text exposition (node-exporter textfile)\n"
 "      --pin-dir DIR     pinned maps (default " DMUX_PIN_DIR ")\n"
-"      --force           replace or detach an XDP program dmux-stat did not load\n"
-"  -h, --help            this text\n"
-"\n"
-"Commands:\n"
-"  attach IFACE [--mode native|generic] [--policy allow|deny]\n"
-"               [--channel N] [--qmap off|v1|v5]\n"
-"  detach IFACE\n"
-"  config IFACE [--channel N] [--policy allow|deny] [--qmap off|v1|v5]\n"
-"  config malformed CLASS pass|drop      (CLASS: qmap_trunc qmap_len qmap_mux\n"
-"                                         ip_trunc ip_version ip4_hdr ip6_len\n"
-"                                         ip6_ext l4_trunc, or all)\n"
-"  rule add [--id N] [src PFX] [dst PFX] [proto P] [sport A[-B]] [dport A[-B]]\n"
-"           [mux N] pass|drop|redirect IFACE|xsk QUEUE|xsk rxq|cpu N\n"
-"  rule del ID | all\n"
-"  rule list             rules in match order, with hit counts\n"
-"  status                attachment, ownership, configuration and rule count\n"
-"\n"
+"      --force           replace or detach an XDP program dmux-stat did not load,\n"
+"                        share a channel, unpin while attached\n"
+"  -d, --debug           libbpf's messages (the verifier log of a failed load)\n"
+"  -V, --version         version and libbpf version\n"
+"  -h, --help            this text; COMMAND --help: that command's\n";
+
+static const char exit_codes[] =
 "Exit status:\n"
-"  0 success             1 runtime failure       2 usage error\n"
+"  0 success             1 runtime failure\n"
+"  2 usage error, or a rule that cannot work\n"
 "  3 no privilege (needs CAP_BPF and CAP_NET_ADMIN; run as root)\n"
-"  4 no such interface   5 no BPF filesystem at /sys/fs/bpf\n"
+"  4 no such interface   5 no BPF filesystem at /sys/fs/bpf (cannot mount one)\n"
 "  6 an XDP program of another tool is attached (use --force)\n"
 "  7 kernel or driver without BPF/XDP support\n"
-"  8 dmux maps not pinned (attach first, or load dmux.bpf.o with ip link)\n";
+"  8 dmux maps not pinned (attach first, or load dmux.bpf.o with ip link)\n"
+"  9 pinned maps of another dmux.bpf layout (dmux-stat unpin)\n";
 
-int fail(int code, const char *fmt, ...)
+/* Each form of @c's synopsis on a line of its own, after @lead. */
+static void synopsis(FILE *o, const struct command *c, const char *lead)
 {
-	va_list ap;
+	const char *p = c->synopsis;
 
-	fprintf(stderr, "dmux-stat: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
+	while (*p) {
+		size_t n = strcspn(p, "\n");
 
-int errno_code(int err)
-{
-	if (err < 0)
-		err = -err;
-	switch (err) {
-	case EPERM:
-	case EACCES:
-		return EX_PRIV;
-	case ENODEV:
-		return EX_NOIF;
-	case ENOSYS:
-	case EOPNOTSUPP:
-	case 524:	/* the kernel's ENOTSUPP */
-		return EX_NOXDP;
-	default:
-		return EX_FAIL;
+		if (*p == '\t')
+			fprintf(o, "%*s%.*s\n", (int)strlen(lead) + 4, "", (int)n - 1, p + 1);
+		else
+			fprintf(o, "%s%.*s\n", lead, (int)n, p);
+		p += n + !!p[n];
 	}
 }
 
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
-static int has_cap(const struct __user_cap_data_struct *d, int cap)
+static void usage(FILE *o)
 {
-	return !!(d[cap / 32].effective & (1U << (cap % 32)));
+	fputs("usage: dmux-stat [OPTIONS] [COMMAND]\n\nCommands:\n", o);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		synopsis(o, &commands[i], "  dmux-stat ");
+	fprintf(o, "\nWithout a command: show. VERDICT: pass | drop | redirect IFACE |\n"
+		"xsk QUEUE | xsk rxq | cpu N (dmux-stat rule --help).\n\n%s\n%s", options,
+		exit_codes);
 }
 
-/* BPF needs CAP_BPF (or CAP_SYS_ADMIN); XDP attach needs CAP_NET_ADMIN. */
-int check_caps(int net_admin)
+static void command_usage(const struct command *c)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2] = { { 0 } };
+	printf("usage:\n");
+	synopsis(stdout, c, "  dmux-stat [OPTIONS] ");
+	printf("\n%s\n%s", c->help, options);
+}
 
-	if (syscall(SYS_capget, &h, d))
-		return EX_OK;	/* cannot tell: let the kernel decide */
-	if (!has_cap(d, CAP_BPF) && !has_cap(d, CAP_SYS_ADMIN))
-		return fail(EX_PRIV, "needs CAP_BPF and CAP_NET_ADMIN (run as root)");
-	if (net_admin && !has_cap(d, CAP_NET_ADMIN))
-		return fail(EX_PRIV, "needs CAP_NET_ADMIN to attach or detach XDP programs");
+static const struct command *find_command(const char *name)
+{
+	if (!strcmp(name, "stats"))
+		name = "show";
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static int run_show(int argc, char **argv)
+{
+	if (argc)
+		return fail(EX_USAGE, "unexpected '%s' (show takes options only: -i IFACE, -w, -j, "
+			    "--prometheus)", argv[0]);
+	return g_opts.watch ? cmd_watch() : cmd_show();
+}
+
+static int libbpf_print(enum libbpf_print_level l, const char *fmt, va_list ap)
+{
+	(void)l;	/* -d: all of them, as bpftool -d */
+	if (!g_opts.debug)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int version(void)
+{
+	char lib[32];
+
+	snprintf(lib, sizeof(lib), "%u.%u", libbpf_major_version(), libbpf_minor_version());
+	if (g_opts.json) {
+		struct jw w;
+
+		jw_init(&w, stdout, g_opts.pretty);
+		jw_obj(&w, NULL);
+		jw_str(&w, "version", DMUX_STAT_VERSION);
+		jw_str(&w, "libbpf", lib);
+		jw_end_obj(&w);
+		jw_done(&w);
+	} else {
+		printf("dmux-stat %s (libbpf %s)\n", DMUX_STAT_VERSION, lib);
+	}
 	return EX_OK;
-}
-
-int check_bpffs(void)
-{
-	struct statfs s;
-
-	if (statfs("/sys/fs/bpf", &s) || s.f_type != BPF_FS_MAGIC)
-		return fail(EX_NOBPFFS, "no BPF filesystem at /sys/fs/bpf "
-			    "(mount -t bpf bpf /sys/fs/bpf)");
-	return EX_OK;
-}
-
-int open_maps(struct dmux_fds *f, int need)
-{
-	int err, rc = check_caps(0);
-
-	if (rc || (rc = check_bpffs()))
-		return rc;
-	if (g_opts.pin_dir) {
-		err = dmux_fds_from_pins(f, g_opts.pin_dir);
-	} else {	/* iproute2's and dmux-stat's dir, then libbpf's default */
-		err = dmux_fds_from_pins(f, DMUX_PIN_DIR);
-		if (err == -ENOENT)
-			err = dmux_fds_from_pins(f, "/sys/fs/bpf");
-	}
-	if (!err)
-		return EX_OK;
-	if (err == -EPERM || err == -EACCES)
-		return fail(EX_PRIV, "cannot open pinned maps: %s (needs CAP_BPF and "
-			    "CAP_NET_ADMIN)", strerror(-err));
-	if (need)
-		return fail(EX_NOMAPS, "dmux maps not pinned in %s: run 'dmux-stat attach "
-			    "IFACE' or 'ip link set IFACE xdp obj dmux.bpf.o sec xdp'",
-			    g_opts.pin_dir ? g_opts.pin_dir : DMUX_PIN_DIR);
-	return EX_NOMAPS;
-}
-
-int cmd_show(void)
-{
-	struct dmux_fds f;
-	struct iface *v;
-	int n, rc, have;
-
-	rc = ifaces_collect(&v, &n);
-	if (rc) {
-		free(v);
-		return rc;
-	}
-	rc = open_maps(&f, 0);
-	if (rc != EX_OK && rc != EX_NOMAPS) {
-		ifaces_free(v, n);
-		return rc;
-	}
-	have = rc == EX_OK;
-	for (int k = 0; k < n; k++)
-		iface_read_counters(&v[k], have ? &f : NULL);
-	if (g_opts.prometheus)
-		show_prometheus(g_opts.out, v, n, have ? &f : NULL);
-	else if (g_opts.json)
-		show_json(g_opts.out, v, n, have ? &f : NULL);
-	else
-		show_table(g_opts.out, v, n);
-	ifaces_free(v, n);
-	if (have)
-		dmux_fds_close(&f);
-	return EX_OK;
-}
-
-static int libbpf_quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
-{
-	if (l == LIBBPF_WARN && getenv("DMUX_STAT_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	char *rest[64];
-	int nrest = 0;
+	int nrest = 0, help = 0, ver = 0;
+	const struct command *c;
 
 	g_opts.out = stdout;
-	libbpf_set_print(libbpf_quiet);
+	if (getenv("DMUX_STAT_DEBUG"))
+		g_opts.debug = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-#define NEXT() (i + 1 < argc ? argv[++i] : (fail(EX_USAGE, "%s needs a value", a), exit(EX_USAGE), NULL))
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
-			return EX_OK;
+#define NEXT() (i + 1 < argc ? argv[++i] : NULL)
+		if (!strcmp(a, "--")) {
+			while (++i < argc && nrest < 63)
+				rest[nrest++] = argv[i];
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			help = 1;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			ver = 1;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			g_opts.json = 1;
 		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
 			g_opts.json = g_opts.pretty = 1;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--debug")) {
+			g_opts.debug++;
 		} else if (!strcmp(a, "--prometheus")) {
 			g_opts.prometheus = 1;
 		} else if (!strcmp(a, "--force")) {
 			g_opts.force = 1;
 		} else if (!strcmp(a, "--pin-dir")) {
-			g_opts.pin_dir = NEXT();
+			if (!(g_opts.pin_dir = NEXT()))
+				return fail(EX_USAGE, "--pin-dir needs a directory");
 		} else if (!strcmp(a, "-i") || !strcmp(a, "--iface")) {
+			const char *v = NEXT();
+
+			if (!v)
+				return fail(EX_USAGE, "%s needs an interface", a);
 			if (g_opts.n_ifnames == 16)
-				return fail(EX_USAGE, "too many -i");
-			g_opts.ifnames[g_opts.n_ifnames++] = NEXT();
+				return fail(EX_USAGE, "too many -i (at most 16)");
+			g_opts.ifnames[g_opts.n_ifnames++] = v;
 		} else if (!strcmp(a, "-w") || !strcmp(a, "--watch")) {
 			char *e;
 			double s = i + 1 < argc ? strtod(argv[i + 1], &e) : 0;
 
 			g_opts.watch = 1;
 			if (i + 1 < argc && e != argv[i + 1] && !*e) {
-				if (s < 0.1 || s > 3600)
+				if (!(s >= 0.1 && s <= 3600))
 					return fail(EX_USAGE, "watch interval 0.1..3600 s");
 				g_opts.watch = s;
 				i++;
@@ -230,20 +240,31 @@ int main(int argc, char **argv)
 #undef NEXT
 	}
 	rest[nrest] = NULL;
-	if (!nrest)
-		return g_opts.watch ? cmd_watch() : cmd_show();
-	if (!strcmp(rest[0], "attach"))
-		return cmd_attach(nrest - 1, rest + 1);
-	if (!strcmp(rest[0], "detach"))
-		return cmd_detach(nrest - 1, rest + 1);
-	if (!strcmp(rest[0], "status"))
-		return cmd_status(nrest - 1, rest + 1);
-	if (!strcmp(rest[0], "rule"))
-		return cmd_rule(nrest - 1, rest + 1);
-	if (!strcmp(rest[0], "config"))
-		return cmd_config(nrest - 1, rest + 1);
-	if (!strcmp(rest[0], "show") || !strcmp(rest[0], "stats"))
-		return g_opts.watch ? cmd_watch() : cmd_show();
-	fprintf(stderr, "%s", usage);
-	return fail(EX_USAGE, "unknown command '%s'", rest[0]);
+	libbpf_set_print(libbpf_print);
+	if (g_opts.prometheus && (g_opts.json || g_opts.watch))
+		return fail(EX_USAGE, "--prometheus is a snapshot without -j or -w");
+	if (ver)
+		return version();
+	if (nrest && !strcmp(rest[0], "help")) {	/* dmux-stat help [COMMAND] */
+		help = 1;
+		memmove(rest, rest + 1, nrest-- * sizeof(rest[0]));
+	}
+	c = nrest ? find_command(rest[0]) : &commands[0];
+	if (help) {
+		if (c && nrest)
+			command_usage(c);
+		else if (nrest)
+			return fail(EX_USAGE, "no command '%s' (dmux-stat --help lists them)", rest[0]);
+		else
+			usage(stdout);
+		return EX_OK;
+	}
+	if (!c) {
+		if (!g_opts.json)
+			usage(stderr);
+		return fail(EX_USAGE, "unknown command '%s'", rest[0]);
+	}
+	if (g_opts.watch && c->run != run_show)
+		return fail(EX_USAGE, "-w belongs to show, not %s", c->name);
+	return nrest ? c->run(nrest - 1, rest + 1) : c->run(0, rest);
 }

@@ -175,10 +175,62 @@ void show_json(FILE *o, struct iface *v, int n, const struct dmux_fds *f)
 	jw_done(&w);
 }
 
+int cmd_show(void)
+{
+	struct dmux_fds f;
+	struct iface *v;
+	int n, rc, have;
+
+	rc = ifaces_collect(&v, &n);
+	if (rc) {
+		ifaces_free(v, n);
+		return rc;
+	}
+	rc = open_maps(&f, 0);
+	if (rc != EX_OK && rc != EX_NOMAPS) {
+		ifaces_free(v, n);
+		return rc;
+	}
+	have = rc == EX_OK;
+	for (int k = 0; k < n; k++)
+		iface_read_counters(&v[k], have ? &f : NULL);
+	if (g_opts.prometheus)
+		show_prometheus(g_opts.out, v, n, have ? &f : NULL);
+	else if (g_opts.json)
+		show_json(g_opts.out, v, n, have ? &f : NULL);
+	else
+		show_table(g_opts.out, v, n);
+	ifaces_free(v, n);
+	if (have)
+		dmux_fds_close(&f);
+	return EX_OK;
+}
+
 /* Prometheus text format 0.0.4: one labelled sample per interface/channel/... */
 static void prom_head(FILE *o, const char *name, const char *type, const char *help)
 {
 	fprintf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A label value, escaped as the exposition format requires: \\ \" \n. */
+static void prom_value(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(o, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", o);
+		else
+			fputc(*s, o);
+	}
+	fputc('"', o);
+}
+
+static void prom_label(FILE *o, const char *name, const char *value)
+{
+	fprintf(o, ",%s=", name);
+	prom_value(o, value);
 }
 
 static void prom_labels(FILE *o, const struct iface *i)
@@ -186,7 +238,9 @@ static void prom_labels(FILE *o, const struct iface *i)
 	char ch[8];
 
 	chan_str(ch, sizeof(ch), i);
-	fprintf(o, "interface=\"%s\",channel=\"%s\"", i->name, ch);
+	fputs("interface=", o);
+	prom_value(o, i->name);
+	prom_label(o, "channel", ch);
 }
 
 #define PROM_FAMILY(name, type, help, loop_body) do {			\
@@ -222,8 +276,9 @@ void show_prometheus(FILE *o, struct iface *v, int n, const struct dmux_fds *f)
 	PROM_FAMILY("dmux_xdp_attached", "gauge", "1 when an XDP program is attached.", {
 		fprintf(o, "dmux_xdp_attached{");
 		prom_labels(o, i);
-		fprintf(o, ",mode=\"%s\",prog=\"%s\"} %d\n", xdp_mode_name(i->xdp_mode),
-			i->prog_name, i->prog_id != 0);
+		prom_label(o, "mode", xdp_mode_name(i->xdp_mode));
+		prom_label(o, "prog", i->prog_name);
+		fprintf(o, "} %d\n", i->prog_id != 0);
 	});
 	prom_ctr_set(o, v, n, "dmux_packets_total", "verdict", voff, DMUX_V_MAX,
 		     dmux_verdict_name, 0, "Packets by XDP verdict.");
@@ -259,8 +314,8 @@ void show_prometheus(FILE *o, struct iface *v, int n, const struct dmux_fds *f)
 		for (int s = 0; s < i->et.n; s++) {
 			fprintf(o, "dmux_driver_stat{");
 			prom_labels(o, i);
-			fprintf(o, ",stat=\"%s\"} %llu\n", i->et.names[s],
-				(unsigned long long)i->et.vals[s]);
+			prom_label(o, "stat", i->et.names[s]);
+			fprintf(o, "} %llu\n", (unsigned long long)i->et.vals[s]);
 		}
 	});
 	if (f) {

@@ -68,6 +68,14 @@ static void add(struct rates *t, const struct rates *r)
 	t->bytes += r->bytes;
 }
 
+static int tty;		/* stdout is a terminal: redraw in place */
+
+/* End of a line: on a terminal also clear the rest of it (ESC [K). */
+static const char *eol(void)
+{
+	return tty ? "\033[K\n" : "\n";
+}
+
 static void row(FILE *o, const char *name, const struct rates *r)
 {
 	char a[16], b[16], c[16], d[16], e[16], f[16], g[16], h[16];
@@ -80,29 +88,33 @@ static void row(FILE *o, const char *name, const struct rates *r)
 	human(f, sizeof(f), r->v[DMUX_V_REDIRECT_ERR] + r->mal, 0);
 	human(g, sizeof(g), r->packets, 0);
 	human(h, sizeof(h), r->bytes, 1);
-	fprintf(o, "%-10s %9s %9s %9s %9s %9s %9s %10s %11s\033[K\n",
-		name, a, strcat(b, "b"), c, d, e, f, g, h);
+	fprintf(o, "%-10s %9s %9s %9s %9s %9s %9s %10s %11s%s",
+		name, a, strcat(b, "b"), c, d, e, f, g, h, eol());
 }
 
 static void draw(FILE *o, struct iface *v, int n, struct rates *r, double dt)
 {
 	struct rates t = { 0 };
 
-	fprintf(o, "\033[H");
-	fprintf(o, "dmux-stat: every %.1fs, measured %.3fs; Ctrl-C quits\033[K\n\033[K\n",
-		g_opts.watch, dt);
-	fprintf(o, "%-10s %9s %9s %9s %9s %9s %9s %10s %11s\033[K\n", "IFACE", "PPS",
-		"BIT/S", "PASS/S", "DROP/S", "REDIR/S", "ERR/S", "PACKETS", "BYTES");
+	if (tty)
+		fprintf(o, "\033[H");
+	fprintf(o, "dmux-stat: every %.1fs, measured %.3fs; Ctrl-C quits%s%s",
+		g_opts.watch, dt, eol(), eol());
+	fprintf(o, "%-10s %9s %9s %9s %9s %9s %9s %10s %11s%s", "IFACE", "PPS",
+		"BIT/S", "PASS/S", "DROP/S", "REDIR/S", "ERR/S", "PACKETS", "BYTES", eol());
 	for (int k = 0; k < n; k++) {
 		if (!v[k].have_stats) {
-			fprintf(o, "%-10s %9s\033[K\n", v[k].name, "(no dmux counters)");
+			fprintf(o, "%-10s %9s%s", v[k].name, "(no dmux counters)", eol());
 			continue;
 		}
 		row(o, v[k].name, &r[k]);
 		add(&t, &r[k]);
 	}
 	row(o, "total", &t);
-	fprintf(o, "\033[J");
+	if (tty)
+		fprintf(o, "\033[J");
+	else
+		fputc('\n', o);	/* frames one after the other, a blank line between */
 	fflush(o);
 }
 
@@ -143,13 +155,16 @@ int cmd_watch(void)
 	struct dmux_fds f;
 	struct iface *v;
 	struct rates *r;
-	int n, rc, have, tty = isatty(fileno(g_opts.out)) && !g_opts.json;
+	int n, rc, have;
 	double t_prev, period = g_opts.watch;
 	struct timespec next;
 
+	tty = isatty(fileno(g_opts.out)) && !g_opts.json;
 	rc = ifaces_collect(&v, &n);
-	if (rc)
+	if (rc) {
+		ifaces_free(v, n);
 		return rc;
+	}
 	rc = open_maps(&f, 0);
 	if (rc != EX_OK && rc != EX_NOMAPS) {
 		ifaces_free(v, n);
