@@ -222,7 +222,7 @@ SOAK_TESTS ?= modem_power.sh fault_power.sh xdp_flood.sh
 soak: kmod-debug guest
 	@mkdir -p build/soak
 	set -o pipefail; selftests/vm/run --kernel debug --timeout 172800 --log build/soak/console-cycles.log -- \
-		'BD_TEST_TIMEOUT=172800 BD_CYCLES=$(SOAK_CYCLES) $(VM_TESTS) $(SOAK_TESTS)' | tee build/soak/cycles.log
+		'BD_TEST_TIMEOUT=172800 BD_FLOOD_SECONDS=172800 BD_CYCLES=$(SOAK_CYCLES) $(VM_TESTS) $(SOAK_TESTS)' | tee build/soak/cycles.log
 	set -o pipefail; selftests/vm/run --kernel debug --timeout 172800 --log build/soak/console-reload.log -- \
 		'BD_TEST_TIMEOUT=172800 BD_CYCLES=$(SOAK_RELOADS) $(VM_TESTS) reload.sh' | tee build/soak/reload.log
 	$(MAKE) wire-fuzz map-fuzz FUZZ_SECONDS=$(SOAK_FUZZ_SECONDS)

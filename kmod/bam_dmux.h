@@ -18,6 +18,15 @@
 
 #include "bam_dmux_wire.h"
 
+/*
+ * Runtime PM carries the host's power vote: without it no resume would run,
+ * TX would never become ready and its wakeup work (queue_pm_work()) would
+ * never be queued.
+ */
+#ifndef CONFIG_PM
+#error "qcom_bam_dmux needs CONFIG_PM"
+#endif
+
 #define BAM_DMUX_RX_RING		32
 #define BAM_DMUX_TX_RING		32
 /* Room in front of every RX frame for XDP programs (adjust_head, metadata). */
@@ -160,7 +169,6 @@ struct bam_dmux {
 	unsigned int tx_tail;
 	bool tx_ready;		/* TX channel held and the host is active */
 	bool tx_stopped;	/* channel queues stopped: ring full */
-	unsigned long tx_attach;	/* channels to attach once the ring has room */
 	struct work_struct tx_wakeup_work;
 	wait_queue_head_t tx_wait;
 

@@ -185,7 +185,7 @@ static int bam_dmux_stats_show(struct seq_file *s, void *unused)
 	int i;
 
 	/* the classes of the lenient parse: the driver never checks padding */
-	for (i = BAM_DMUX_WIRE_OK + 1; i < BAM_DMUX_WIRE_PAD; i++)
+	for (i = BAM_DMUX_WIRE_OK + 1; i < BAM_DMUX_WIRE_NUM_LENIENT; i++)
 		seq_printf(s, "rx_%s %llu\n", bam_dmux_wire_err_name(i),
 			   READ_ONCE(d->rx_wire_err[i]));
 	for (i = 0; i < BAM_DMUX_DROP_NUM; i++)

@@ -59,9 +59,7 @@ static void bam_dmux_tx_wake_queues(struct bam_dmux *dmux)
 		netdev = rcu_dereference(dmux->netdevs[ch]);
 		if (!netdev)
 			continue;
-		if (test_and_clear_bit(ch, &dmux->tx_attach))
-			netif_device_attach(netdev);
-		else if (netif_running(netdev) && netif_device_present(netdev))
+		if (netif_running(netdev) && netif_device_present(netdev))
 			netif_wake_queue(netdev);
 	}
 	rcu_read_unlock();
@@ -73,6 +71,8 @@ static void bam_dmux_tx_wake_queues(struct bam_dmux *dmux)
  * NETDEV_TX_BUSY. Under tx_lock, the queue follows the ring; the ring's
  * reclaim wakes it once there is room.
  */
+static void bam_dmux_tx_commit(struct bam_dmux *dmux, bool kick);
+
 void bam_dmux_tx_start_queue(struct bam_dmux *dmux, struct net_device *dev)
 {
 	spin_lock_bh(&dmux->tx_lock);
@@ -84,25 +84,27 @@ void bam_dmux_tx_start_queue(struct bam_dmux *dmux, struct net_device *dev)
 }
 
 /*
- * The channel's device comes back (a repeated OPEN) or goes (CLOSE).
- * netif_device_attach() wakes the queue, so while the ring is full the
- * attach waits for bam_dmux_tx_wake_queues(). RTNL held.
+ * The channel's device comes back (a repeated OPEN) or goes (CLOSE). RTNL
+ * held. netif_device_attach() wakes the queue: under the device's xmit lock
+ * (taken before tx_lock, as on the xmit path), no frame can slip in before
+ * the queue is stopped again for a full ring. A detach may cut a batch of
+ * the stack short: submit what it left waiting.
  */
 void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,
 			bool attach)
 {
-	u8 ch = bam_dmux_priv(dev)->ch;
-
-	spin_lock_bh(&dmux->tx_lock);
-	if (!attach) {
-		clear_bit(ch, &dmux->tx_attach);
-		netif_device_detach(dev);
-	} else if (dmux->tx_stopped) {
-		set_bit(ch, &dmux->tx_attach);
-	} else {
+	netif_tx_lock_bh(dev);
+	spin_lock(&dmux->tx_lock);
+	if (attach) {
 		netif_device_attach(dev);
+		if (dmux->tx_stopped)
+			netif_stop_queue(dev);
+	} else {
+		netif_device_detach(dev);
+		bam_dmux_tx_commit(dmux, true);
 	}
-	spin_unlock_bh(&dmux->tx_lock);
+	spin_unlock(&dmux->tx_lock);
+	netif_tx_unlock_bh(dev);
 }
 
 /* Release what a slot holds and count it. tx_lock held. */
@@ -348,9 +350,7 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	ret = bam_dmux_tx_prepare_skb(skb, bndev->ch);
 	if (!ret)
-		ret = bam_dmux_tx_queue_skb(dmux, skb, bndev->ch, len,
-					    !netdev_xmit_more() ||
-					    netif_xmit_stopped(netdev_get_tx_queue(dev, 0)));
+		ret = bam_dmux_tx_queue_skb(dmux, skb, bndev->ch, len, false);
 	if (ret) {
 		u64_stats_update_begin(&ts->syncp);
 		ts->dropped++;
@@ -359,6 +359,10 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev_kfree_skb_any(skb);
 		return NETDEV_TX_OK;
 	}
+	/* the end of a burst, or a queue stopped in its middle */
+	if (!netdev_xmit_more() ||
+	    netif_xmit_stopped(netdev_get_tx_queue(dev, 0)))
+		bam_dmux_tx_commit(dmux, true);
 	spin_unlock_bh(&dmux->tx_lock);
 	return NETDEV_TX_OK;
 }

@@ -89,7 +89,9 @@ enum bam_dmux_wire_err {
 	BAM_DMUX_WIRE_CMD,	/* unknown command */
 	BAM_DMUX_WIRE_CH,	/* channel out of range */
 	BAM_DMUX_WIRE_LEN,	/* len beyond the transfer or the maximum */
-	BAM_DMUX_WIRE_PAD,	/* padding inconsistent with len (strict only) */
+	/* the lenient parse's classes end here; the strict parse adds: */
+	BAM_DMUX_WIRE_NUM_LENIENT,
+	BAM_DMUX_WIRE_PAD = BAM_DMUX_WIRE_NUM_LENIENT,	/* padding inconsistent with len */
 	BAM_DMUX_WIRE_NUM_ERR,
 };
 

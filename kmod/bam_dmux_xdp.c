@@ -16,7 +16,7 @@
  * changing the MTU under one needs a check. Larger (dynamic-MTU) buffers
  * will.
  */
-static_assert(BAM_DMUX_RX_HEADROOM + BAM_DMUX_HDR_SIZE + BAM_DMUX_MAX_DATA_SIZE +
+static_assert(BAM_DMUX_RX_HEADROOM + BAM_DMUX_BUFFER_SIZE +
 	      SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) <= PAGE_SIZE);
 
 static int bam_dmux_xdp_set_prog(struct net_device *dev, struct bpf_prog *prog)
@@ -48,8 +48,11 @@ int bam_dmux_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 
 	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
 		return -EINVAL;
-	if (unlikely(!netif_running(dev) || !netif_device_present(dev)))
+	if (unlikely(!netif_running(dev) || !netif_device_present(dev))) {
+		/* earlier bulks of this batch may wait for the flush */
+		bam_dmux_tx_kick(bndev->dmux);
 		return -ENETDOWN;
+	}
 
 	return bam_dmux_tx_xdp_frames(bndev->dmux, bndev->ch, n, frames,
 				      flags & XDP_XMIT_FLUSH);

@@ -132,14 +132,18 @@ want_kernel() { [[ " $KERNELS " == *" $1 "* ]]; }
 # The debug kernel (fetched and built once per source version and fragment: 10-25 min from an
 # empty cache) builds in the background, niced, from the deps tier on: the lts lane's build,
 # lint, host tests and guest suite run meanwhile and take the CPU first. The build-debug tier
-# waits for it (debug-kernel.sh holds its lock while building, so a second call waits, then
-# finds the finished build) and reports it as a case of its own.
+# waits for it (debug-kernel.sh holds its lock while fetching and building) and reports its
+# exit status; a failed background build is reported, not built again.
 DK_BG_LOG=$LOGS/deps-debug-kernel-bg.log
+DK_BG_RC=$RESULTS/.debug-kernel.rc
 DK_BG_PID=$RESULTS/.debug-kernel.pid
+DK_LOCK=$(scripts/env.sh --print | sed -n 's/^CACHE=//p')/debug/.lock
 debug_kernel_start() {
-	[ ! -f "$DK_BG_PID" ] || return 0
+	rm -f "$DK_BG_RC" "$DK_BG_PID"
+	mkdir -p "$(dirname "$DK_LOCK")"
 	# its own process group (setsid), so that an interrupted check can stop the whole build
-	nice -n 10 setsid scripts/debug-kernel.sh >"$DK_BG_LOG" 2>&1 </dev/null &
+	nice -n 10 setsid sh -c 'scripts/debug-kernel.sh; echo $? >"$1"' sh "$DK_BG_RC" \
+		>"$DK_BG_LOG" 2>&1 </dev/null &
 	echo $! >"$DK_BG_PID"
 	echo "# deps: debug kernel building in the background (pid $!, log $DK_BG_LOG)" >&2
 }
@@ -148,7 +152,7 @@ debug_kernel_stop() {
 	[ -f "$DK_BG_PID" ] || return 0
 	pid=$(cat "$DK_BG_PID")
 	rm -f "$DK_BG_PID"
-	kill -0 "$pid" 2>/dev/null && kill -- -"$pid" 2>/dev/null
+	[ -f "$DK_BG_RC" ] || kill -- -"$pid" 2>/dev/null
 	return 0
 }
 
@@ -157,18 +161,34 @@ tier_deps() {
 	if [[ " ${tiers[*]} " == *" build-debug "* ]]; then debug_kernel_start; fi
 }
 
-# debug-kernel: the background build's result (its log first, then the waiting call's);
-# kmod-debug: the driver built against it.
+# debug-kernel: the background build's result (or, without one, a build now); kmod-debug: the
+# driver built against it. vm-debug, vm-fault and vm-canary use what this tier built.
 tier_build-debug() {
-	local pid rc=0
+	local log=$LOGS/$tier-debug-kernel.log rc
 	if [ -f "$DK_BG_PID" ]; then
-		pid=$(cat "$DK_BG_PID")
-		echo "# build-debug: waiting for the debug kernel (pid $pid)" >&2
-		while kill -0 "$pid" 2>/dev/null; do sleep 5; done
+		echo "# build-debug: waiting for the background debug kernel build" >&2
+		# taken by debug-kernel.sh for the whole fetch and build; the rc file is
+		# written right after it exits
+		flock "$DK_LOCK" true
+		while [ ! -f "$DK_BG_RC" ] && kill -0 "$(cat "$DK_BG_PID")" 2>/dev/null; do
+			sleep 1
+		done
 		rm -f "$DK_BG_PID"
-		cat "$DK_BG_LOG" >&2
 	fi
-	case_cmd debug-kernel scripts/debug-kernel.sh
+	if [ -f "$DK_BG_RC" ]; then
+		rc=$(cat "$DK_BG_RC")
+		rm -f "$DK_BG_RC"
+		cp "$DK_BG_LOG" "$log"
+		n=$((n + 1))
+		if [ "$rc" = 0 ]; then
+			emit "ok $n debug-kernel (built in the background)"
+		else
+			emit "not ok $n debug-kernel # exit $rc in the background, log $log"
+			tail -n 40 "$log" | diag
+		fi
+	else
+		case_cmd debug-kernel scripts/debug-kernel.sh
+	fi
 	case_cmd kmod-debug "$MAKE" kmod-debug
 }
 
@@ -276,6 +296,7 @@ tier_vm-canary() {
 	done
 }
 
+# vm-debug, vm-fault and vm-canary run what build-debug built: name it before them (test-vm does).
 [ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts build-debug vm-debug vm-fault vm-canary test-vm)" >&2; exit 2; }
 tiers=()
 for tier in "$@"; do

@@ -79,11 +79,15 @@ log "rule 'proto udp drop' hits = $N"
 
 # cpu N: any possible CPU (the cpumap dmux-stat puts in dmux_cpumaps has one
 # entry per possible CPU); one past them is refused with a usage error (2)
+# (rule 0 'proto udp drop' goes first: a rule with its match would be refused
+# as one that can never match)
+"$STAT" rule del all >/dev/null || fail "rule del"
 last=$(sed 's/.*[-,]//' /sys/devices/system/cpu/possible)
 "$STAT" rule add proto udp cpu "$last" >/dev/null || fail "rule 'cpu $last' refused"
-"$STAT" rule add proto udp cpu $((last + 1)) 2>/dev/null
+err=$("$STAT" rule add proto tcp cpu $((last + 1)) 2>&1 >/dev/null)
 rc=$?
 [ $rc = 2 ] || fail "rule 'cpu $((last + 1))': exit $rc, want 2: $("$STAT" rule list)"
+echo "$err" | grep -q "CPU" || fail "rule 'cpu $((last + 1))' refused for another reason: $err"
 log "rule 'cpu $last' taken, 'cpu $((last + 1))' refused (possible CPUs 0-$last)"
 
 "$STAT" rule del all >/dev/null || fail "rule del"

@@ -23,7 +23,7 @@ flood() {	# start bulk traffic both ways on channels 0 and 7; pids in $pids
 }
 stop_flood() { kill $pids 2>/dev/null; wait $pids 2>/dev/null; }
 back() {	# $1: what happened
-	wait_cond 30 '[ "$(wwan_count)" = 0 ]' || fail "netdevs left after $1"
+	wait_cond 30 '[ "$(wwan_left)" = 0 ]' || fail "netdevs left after $1"
 	stop_flood
 }
 check_traffic() {

@@ -27,6 +27,9 @@ skip() { echo "# SKIP: $*"; exit $KSFT_SKIP; }
 # once, docs/testing.md); a phone, a manual run and make check-full get N.
 bd_cycles() {
 	if [ -n "${BD_CYCLES:-}" ]; then
+		case $BD_CYCLES in
+		*[!0-9]* | 0*) fail "BD_CYCLES must be a whole number >= 1, not '$BD_CYCLES'" ;;
+		esac
 		echo "$BD_CYCLES"
 	elif [ "${BD_QUICK:-0}" = 1 ]; then
 		echo "${2:-1}"
@@ -74,8 +77,9 @@ require_sim() {
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 
 # The netdevs of the bound BAM-DMUX device are the entries of its sysfs net/
-# directory. Shell builtins only (read, globs): these run hundreds of times
-# per test, and a process costs milliseconds under TCG.
+# directory, read with shell builtins (read, globs) once bd_dev has found the
+# device: these run hundreds of times per test, and a process costs
+# milliseconds under TCG.
 # Netdev of channel $1: bound to bam-dmux, dev_port == channel.
 wwan_of() {
 	_wd=$(bd_dev) || return 1
@@ -84,6 +88,16 @@ wwan_of() {
 		[ "$_p" = "$1" ] && { echo "${_n##*/}"; return 0; }
 	done
 	return 1
+}
+
+# WWAN netdevs in this namespace, whoever's they are: after an unload or an
+# unbind, none may be left (wwan_count sees only a bound device's).
+wwan_left() {
+	_c=0
+	for _n in /sys/class/net/*; do
+		grep -qx DEVTYPE=wwan "$_n/uevent" 2>/dev/null && _c=$((_c + 1))
+	done
+	echo "$_c"
 }
 
 wwan_count() {
@@ -190,8 +204,8 @@ addr add 10.$_ch.0.2 peer 10.$_ch.0.1 dev mdm$_ch
 addr add fd00:$_ch::2/64 dev mdm$_ch nodad
 link set mdm$_ch up"
 	done
-	echo "$_hb" | sed '/^$/d' | ip -batch - || return 1
-	echo "$_tb" | sed '/^$/d' | tc -force -batch - 2>/dev/null
+	echo "$_hb" | sed '/^$/d' | ip -batch - || { echo "# ip -batch failed: $_hb"; return 1; }
+	echo "$_tb" | sed '/^$/d' | tc -batch - || { echo "# tc -batch failed: $_tb"; return 1; }
 	has_sim || return 0
 	for _m in $_mv; do
 		ip link set "$_m" netns "$NS" || return 1
@@ -200,11 +214,11 @@ link set mdm$_ch up"
 	ip netns exec "$NS" sh -c 'for m; do
 		echo 0 >/proc/sys/net/ipv6/conf/$m/disable_ipv6 || exit 1
 	done' sh $_ms || return 1
-	echo "$_mb" | sed '/^$/d' | ip -n "$NS" -batch - || return 1
+	echo "$_mb" | sed '/^$/d' | ip -n "$NS" -batch - ||
+		{ echo "# ip -n $NS -batch failed: $_mb"; return 1; }
 	for _m in $_ms; do
 		echo "qdisc replace dev $_m root pfifo limit 10000"
-	done | ip netns exec "$NS" tc -force -batch - 2>/dev/null
-	return 0
+	done | ip netns exec "$NS" tc -batch - || { echo "# tc -batch in $NS failed"; return 1; }
 }
 bd_addr_channel() { bd_addr_channels "$1"; }
 

@@ -15,7 +15,7 @@ for i in $(seq "$(bd_cycles 3)"); do
 	wait_cond 10 '[ "$(if_stat "$(wwan_of 1)" tx_packets)" -ge $((tx0 + 50)) ]' ||
 		fail "no traffic before unload ($i)"
 	rmmod qcom_bam_dmux || fail "rmmod failed ($i)"
-	[ "$(wwan_count)" = 0 ] || fail "netdevs left after rmmod"
+	[ "$(wwan_left)" = 0 ] || fail "netdevs left after rmmod"
 	kill $p $q 2>/dev/null
 	wait $p $q 2>/dev/null
 	bd_load_modules || fail "insmod failed ($i)"
@@ -32,7 +32,7 @@ SIMDRV=/sys/bus/platform/drivers/bam-dmux-modem-sim
 simdev=$(basename "$(readlink -f "$SIMDRV"/*modem-sim* 2>/dev/null | head -n 1)")
 [ -n "$simdev" ] || fail "simulator device not found"
 echo "$simdev" > "$SIMDRV/unbind" || fail "unbind $simdev"
-[ "$(wwan_count)" = 0 ] || fail "netdevs left without the modem"
+[ "$(wwan_left)" = 0 ] || fail "netdevs left without the modem"
 bd_dev >/dev/null && fail "driver still bound without its provider"
 echo "$simdev" > "$SIMDRV/bind" || fail "bind $simdev"
 ip netns del "$NS" 2>/dev/null

@@ -8,6 +8,6 @@ for c in short bad_magic bad_cmd bad_channel bad_len bad_pad; do
 	expect_eq "modem counter $c" "$(sim_counter $c)" 0
 done
 bd_unload_modules || fail "unload failed"
-[ "$(wwan_count)" = 0 ] || fail "netdevs left"
+[ "$(wwan_left)" = 0 ] || fail "netdevs left"
 [ ! -d /sys/module/qcom_bam_dmux ] || fail "driver still loaded"
 exit $KSFT_PASS

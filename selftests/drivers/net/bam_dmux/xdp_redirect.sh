@@ -30,6 +30,16 @@ cfg() {
 		fail "cannot configure xdp_fwd on $1"
 }
 ifindex() { cat "/sys/class/net/$1/ifindex"; }
+# accounted IF X0 E0 N: IF counted all N redirected frames, sent or refused
+accounted() {
+	[ $(( $(eth_delta "$1" xdp_xmit "$2") + $(eth_delta "$1" xdp_xmit_err "$3") )) -ge "$4" ]
+}
+# arrived MDM M0 X: the modem's MDM received at least X frames since M0
+arrived() { [ $(( $(ns_if_stat "$1" rx_packets) - $2 )) -ge "$3" ]; }
+# Frames counted as sent through ndo_xdp_xmit must reach the modem by
+# themselves, within a few seconds, with no later traffic to kick the ring
+# (a full ring filled by non-flushing bulks once waited for one forever).
+PROMPT=10
 
 w0=$(wwan_of 0)
 w1=$(wwan_of 1)
@@ -71,10 +81,16 @@ ip -n $VNS route add 10.0.0.2/32 dev vB src 10.0.0.1
 ip -n $VNS neigh add 10.0.0.2 lladdr "$(cat /sys/class/net/vA/address)" dev vB
 x0=$(eth_stat "$w0" xdp_xmit)
 e0=$(eth_stat "$w0" xdp_xmit_err)
+m0=$(ns_if_stat mdm0 rx_packets)
 ip netns exec "$NS" dmux_udp recv 9000 $N 20000 > "$out" &
 pid=$!
 wait_for 10 grep -q listening "$out" || fail "receiver on mdm0"
 ip netns exec $VNS dmux_udp send 10.0.0.2 9000 $N 300 >/dev/null || fail "send from $VNS"
+wait_for 60 accounted "$w0" "$x0" "$e0" $N ||
+	fail "$w0 accounted for $(eth_delta "$w0" xdp_xmit "$x0") + $(eth_delta "$w0" xdp_xmit_err "$e0") of $N"
+xmit=$(eth_delta "$w0" xdp_xmit "$x0")
+wait_for $PROMPT arrived mdm0 "$m0" "$xmit" ||
+	fail "mdm0 got $(( $(ns_if_stat mdm0 rx_packets) - m0 )) of the $xmit frames sent, ${PROMPT}s after the last"
 wait $pid
 got=$(sed -n 's/^received \([0-9]*\) bad 0$/\1/p' "$out")
 log "veth -> wwan0 -> mdm0: $(tail -n 1 "$out")"
@@ -97,14 +113,12 @@ x1=$(eth_stat "$w1" xdp_xmit)
 e1=$(eth_stat "$w1" xdp_xmit_err)
 # As in 2.: a burst of redirected frames larger than the free TX slots is
 # refused and counted (the modem delivers its frames in bursts), never lost.
-mdm1_done() {
-	_x=$(eth_delta "$w1" xdp_xmit "$x1")
-	[ $((_x + $(eth_delta "$w1" xdp_xmit_err "$e1"))) -ge $N ] &&
-		[ $(( $(ns_if_stat mdm1 rx_packets) - m0 )) -ge "$_x" ]
-}
 ip netns exec "$NS" dmux_udp send 10.0.0.1 9000 $N 100 >/dev/null || fail "send on mdm0"
-wait_for 60 mdm1_done || fail "wwan0 -> wwan1: mdm1 got $(( $(ns_if_stat mdm1 rx_packets) - m0 )) of $N"
+wait_for 60 accounted "$w1" "$x1" "$e1" $N ||
+	fail "$w1 accounted for $(eth_delta "$w1" xdp_xmit "$x1") + $(eth_delta "$w1" xdp_xmit_err "$e1") of $N"
 xmit=$(eth_delta "$w1" xdp_xmit "$x1")
+wait_for $PROMPT arrived mdm1 "$m0" "$xmit" ||
+	fail "wwan0 -> wwan1: mdm1 got $(( $(ns_if_stat mdm1 rx_packets) - m0 )) of the $xmit frames sent, ${PROMPT}s after the last"
 err=$(eth_delta "$w1" xdp_xmit_err "$e1")
 expect_eq "mdm1 rx_packets delta" $(( $(ns_if_stat mdm1 rx_packets) - m0 )) "$xmit"
 expect_eq "$w1 xdp_xmit + xdp_xmit_err" $((xmit + err)) $N
