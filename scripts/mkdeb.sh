@@ -141,7 +141,9 @@ echo "$tests" | grep -v '^mainline:' | sed "s|^|$COLLECTION:|" >"$d$KSFT/kselfte
 chmod 0644 "$d$KSFT/kselftest-list.txt"
 # Helpers (BD_BIN, on the tests' PATH, with dmux-stat from its package) and XDP test programs
 # (BD_BPF/test; BD_BPF/dmux.bpf.o from dmux-stat's package).
-for h in dmux_udp dmux_nl dmux_xsk dmux_xdpswap; do
+helpers=$(sed -n 's/^HELPERS := //p' "$TESTS_SRC/Makefile" | grep -o 'dmux_[a-z]*')
+[ -n "$helpers" ] || die "no HELPERS in $TESTS_SRC/Makefile"
+for h in $helpers; do
 	need "$ARM64_BIN/$h"
 	is_arm64 "$ARM64_BIN/$h" || die "$ARM64_BIN/$h is not an arm64 binary"
 	install -m 0755 "$ARM64_BIN/$h" "$d$LIBDIR/bin/"
