@@ -101,7 +101,7 @@ grep -v 'sim/' kmod/Kbuild >"$src/Kbuild"
 grep -q 'obj-m += qcom_bam_dmux.o' "$src/Kbuild" || die "kmod/Kbuild: no qcom_bam_dmux.o"
 subst packaging/dkms/dkms.conf.in >"$src/dkms.conf"
 chmod 0644 "$src/Kbuild" "$src/dkms.conf"
-DEPENDS= build_deb "$d" dkms
+DEPENDS='' build_deb "$d" dkms
 
 # --- dmux-stat: tools/dmux-stat's install target, built static for arm64 ---
 d=$STAGE/dmux-stat
@@ -132,10 +132,11 @@ install -m 0755 "$TESTS_SRC/run_tests" "$TESTS_SRC"/*.sh "$t/"
 install -m 0644 "$TESTS_SRC/lib.sh" "$t/"
 subst packaging/selftests/bd.env.in >"$t/bd.env"
 chmod 0644 "$t/bd.env"
+# shellcheck disable=SC2016
 timeout=$(sed -n 's/^TIMEOUT=${BD_TEST_TIMEOUT:-\([0-9]*\)}$/\1/p' "$TESTS_SRC/run_tests")
 printf 'timeout=%s\n' "${timeout:-300}" >"$t/settings"
 tests=$(sed -n '/^TESTS=\${\*:-"/,/"}$/p' "$TESTS_SRC/run_tests" |
-	sed -e 's/^TESTS=\${\*:-"//' -e 's/"}$//' | tr -s ' \t' '\n\n' | sed '/^$/d')
+	sed -e 's/^TESTS=\${\*:-"//' -e 's/"}$//' | tr -s ' \t' '\n' | sed '/^$/d')
 [ -n "$tests" ] || die "no test list in $TESTS_SRC/run_tests"
 echo "$tests" | grep -v '^mainline:' | sed "s|^|$COLLECTION:|" >"$d$KSFT/kselftest-list.txt"
 chmod 0644 "$d$KSFT/kselftest-list.txt"
@@ -154,4 +155,4 @@ install -m 0644 "$BPF_O"/test/*.o "$d$LIBDIR/bpf/test/"
 for o in "$STAGE"/dmux-stat/usr/lib/bpf/bam-dmux/*.bpf.o; do
 	ln -s "../../bpf/bam-dmux/${o##*/}" "$d$LIBDIR/bpf/${o##*/}"
 done
-DEPENDS= build_deb "$d" selftests
+DEPENDS='' build_deb "$d" selftests

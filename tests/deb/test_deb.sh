@@ -9,10 +9,11 @@
 # headers, its module's vermagic, and that depmod/modprobe in that root prefer updates/dkms over
 # an in-tree qcom_bam_dmux.ko; the installed selftest tree (lib.sh's paths, every listed test,
 # arm64 helpers, XDP objects, the kernel's runner).
+# shellcheck disable=SC2015,SC2016  # "A && B || fail" is meant; the probes are single-quoted on purpose
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 MAKE=${MAKE:-make}
