@@ -248,7 +248,7 @@ tree_paths() {
 check "lib.sh in the installed tree: BD_ROOT/BD_BIN/BD_BPF = $LIBDIR{,/bin,/bpf} (bd.env), env overrides" tree_paths
 
 tree_complete() {
-	local tests t bad=
+	local tests t bad=''
 	tests=$(sed -n '/^TESTS=\${\*:-"/,/"}$/p' "$R$T/run_tests" | sed -e 's/^TESTS=\${\*:-"//' -e 's/"}$//')
 	[ -n "$tests" ] || { echo "no list in run_tests"; return 1; }
 	for t in $tests; do
@@ -270,7 +270,7 @@ tree_complete() {
 check "every test run_tests and kselftest-list.txt list is installed, executable; run_kselftest.sh -l/-d" tree_complete
 
 helpers() {
-	local h bad= f
+	local h bad='' f
 	for h in "$R$LIBDIR"/bin/dmux_*; do
 		file -b "$h" | grep -q "ELF 64-bit LSB .*ARM aarch64" || bad="$bad ${h##*/}"
 	done
