@@ -81,6 +81,7 @@ help:
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
 	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES)'
 	@echo 'make kprof      the guest sampling profiler, build/kprof/kprof.ko (docs/performance.md)'
+	@echo 'make deb        arm64 Debian packages in build/deb/ (DKMS source, dmux-stat, selftests)'
 	@echo 'make vm-shell   boot the guest and run CMD="..." (default: uname -a)'
 
 deps:
@@ -126,6 +127,11 @@ tools:
 .PHONY: install
 install:
 	$(MAKE) -C tools/dmux-stat install
+
+# Debian packages for arm64 into build/deb/: DKMS source, dmux-stat, selftests (scripts/mkdeb.sh).
+.PHONY: deb
+deb: bpf guest
+	scripts/mkdeb.sh
 
 # arm64 binaries and test programs for the guest: the CLI into build/arm64-bin/ (-> /opt/bam-dmux/bin/),
 # the selftests' helpers and XDP test programs into build/arm64-bin/ and build/bpf/test/.

@@ -229,6 +229,7 @@ tier_test-host() {
 	else
 		case_skip tools "no test-host target in tools/dmux-stat/Makefile"
 	fi
+	case_tap deb tests/deb/test_deb.sh
 }
 
 # vm_suite KERNEL TIMEOUT CMD...: one boot of KERNEL running CMD (KTAP), its cases, and one

@@ -6,6 +6,8 @@ KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
 
+# An installed tree (make deb: bam-dmux-xdp-selftests) names its places in bd.env
+case $0 in */*) [ ! -r "${0%/*}/bd.env" ] || . "${0%/*}/bd.env" ;; *) [ ! -r bd.env ] || . ./bd.env ;; esac
 BD_ROOT=${BD_ROOT:-/opt/bam-dmux}
 BD_BIN=${BD_BIN:-$BD_ROOT/bin}
 BD_BPF=${BD_BPF:-$BD_ROOT/bpf}
