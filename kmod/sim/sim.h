@@ -47,6 +47,13 @@ enum sim_power {
 	SIM_DOWN_WAIT,	/* pc lowered, waiting for the host's ack */
 };
 
+/* How a vote that powers a collapsing modem up or down is acknowledged. */
+enum sim_ack_order {
+	SIM_ACK_APART,		/* on its own, ack_delay_ms after the vote */
+	SIM_ACK_WITH_PC,	/* in the state update that changes pc */
+	SIM_ACK_AFTER_PC,	/* in the update right after it */
+};
+
 enum sim_counter {
 	SIM_CNT_TX_FRAMES,
 	SIM_CNT_TX_BYTES,
@@ -63,6 +70,7 @@ enum sim_counter {
 	SIM_CNT_BAD_ADDR,
 	SIM_CNT_RX_TOO_BIG,
 	SIM_CNT_UNEXPECTED_ACK,
+	SIM_CNT_SMSM_READS,
 	SIM_CNT_NUM,
 };
 
@@ -160,6 +168,9 @@ struct sim_modem {
 	struct irq_domain *domain;
 	unsigned int irq_type[SIM_NUM_IRQS];	/* IRQ_TYPE_EDGE_* */
 	unsigned long irq_enabled;		/* atomic bitops */
+	unsigned long last_value;	/* state word at the thread's last read */
+	struct workqueue_struct *smsm_wq;	/* the host's SMSM thread */
+	struct work_struct smsm_work;
 
 	/* modem state, under lock */
 	spinlock_t lock;
@@ -167,14 +178,15 @@ struct sim_modem {
 	bool dma_on;
 	bool want_up;
 	bool stopping;
-	bool pc_level;
-	bool ack_level;
+	u32 modem_state;	/* BIT(SIM_IRQ_PC), BIT(SIM_IRQ_PC_ACK) */
 	bool ack_waiting;	/* waiting for a host pc-ack toggle */
 	bool host_vote;
 	u32 host_bits;
 	u32 host_acks;
 	u32 modem_acks;
 	u32 pending_vote_acks;
+	u32 pc_acks;		/* acks owed to the next pc change (ack_order) */
+	enum sim_ack_order ack_order;
 	u8 open_modem;
 	u8 open_host;
 	u8 announce;
@@ -237,7 +249,7 @@ void sim_rx_burst_end(struct sim_rx_burst *b);
 /* sim_smsm.c */
 int sim_smsm_register(struct sim_modem *sim);
 void sim_smsm_unregister(struct sim_modem *sim);
-void sim_irq_edge(struct sim_modem *sim, unsigned int hwirq, bool rising);
+void sim_smsm_write(struct sim_modem *sim, u32 mask, u32 value);
 
 /* sim_modem.c */
 int sim_modem_init(struct sim_modem *sim);

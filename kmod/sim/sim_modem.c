@@ -34,6 +34,47 @@ static void sim_announce(struct sim_modem *sim)
 		sim_modem_send_cmd(sim, BAM_DMUX_CMD_OPEN, ch);
 }
 
+static void sim_queue_ack(struct sim_modem *sim)
+{
+	lockdep_assert_held(&sim->lock);
+
+	if (sim->pending_vote_acks && sim->ack_delay_ms >= 0 && !sim->stopping)
+		queue_delayed_work(system_percpu_wq, &sim->ack_work,
+				   msecs_to_jiffies(sim->ack_delay_ms));
+}
+
+/* Toggle the pc-ack line: one acknowledgment of a host vote. sim->lock held. */
+static void sim_ack_toggle(struct sim_modem *sim)
+{
+	sim->modem_acks++;
+	sim_smsm_write(sim, BIT(SIM_IRQ_PC_ACK),
+		       ~sim->modem_state & BIT(SIM_IRQ_PC_ACK));
+}
+
+/*
+ * Change the pc line. With ack_order "with_pc" a vote that asked for this
+ * transition is acknowledged in the same state update, with "after_pc" in
+ * the next one. sim->lock held.
+ */
+static void sim_set_pc(struct sim_modem *sim, bool up)
+{
+	bool pay = sim->pc_acks && sim->ack_delay_ms >= 0;
+
+	if (pay && sim->ack_order == SIM_ACK_WITH_PC) {
+		sim->pc_acks--;
+		sim->modem_acks++;
+		sim_smsm_write(sim, BIT(SIM_IRQ_PC) | BIT(SIM_IRQ_PC_ACK),
+			       (up ? BIT(SIM_IRQ_PC) : 0) |
+			       (~sim->modem_state & BIT(SIM_IRQ_PC_ACK)));
+		return;
+	}
+	sim_smsm_write(sim, BIT(SIM_IRQ_PC), up ? BIT(SIM_IRQ_PC) : 0);
+	if (pay && sim->ack_order == SIM_ACK_AFTER_PC) {
+		sim->pc_acks--;
+		sim_ack_toggle(sim);
+	}
+}
+
 static void sim_power_up(struct sim_modem *sim)
 {
 	bool acked;
@@ -42,10 +83,9 @@ static void sim_power_up(struct sim_modem *sim)
 	WRITE_ONCE(sim->dma_on, true);
 	sim->power = SIM_UP_WAIT;
 	sim->ack_waiting = true;
-	WRITE_ONCE(sim->pc_level, true);
+	sim_set_pc(sim, true);
 	spin_unlock_irq(&sim->lock);
 
-	sim_irq_edge(sim, SIM_IRQ_PC, true);
 	wait_event_timeout(sim->ack_wq,
 			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
 			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
@@ -68,10 +108,9 @@ static void sim_power_down(struct sim_modem *sim)
 	spin_lock_irq(&sim->lock);
 	sim->power = SIM_DOWN_WAIT;
 	sim->ack_waiting = true;
-	WRITE_ONCE(sim->pc_level, false);
+	sim_set_pc(sim, false);
 	spin_unlock_irq(&sim->lock);
 
-	sim_irq_edge(sim, SIM_IRQ_PC, false);
 	wait_event_timeout(sim->ack_wq,
 			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
 			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
@@ -108,6 +147,13 @@ static void sim_power_work(struct work_struct *work)
 		else
 			break;
 	}
+
+	/* votes that caused no transition are acknowledged the ordinary way */
+	spin_lock_irq(&sim->lock);
+	sim->pending_vote_acks += sim->pc_acks;
+	sim->pc_acks = 0;
+	sim_queue_ack(sim);
+	spin_unlock_irq(&sim->lock);
 	mutex_unlock(&sim->power_mutex);
 }
 
@@ -122,15 +168,6 @@ static void sim_announce_work(struct work_struct *work)
 	mutex_unlock(&sim->power_mutex);
 }
 
-static void sim_queue_ack(struct sim_modem *sim)
-{
-	lockdep_assert_held(&sim->lock);
-
-	if (sim->pending_vote_acks && sim->ack_delay_ms >= 0 && !sim->stopping)
-		queue_delayed_work(system_percpu_wq, &sim->ack_work,
-				   msecs_to_jiffies(sim->ack_delay_ms));
-}
-
 /*
  * Toggle the pc-ack line once per host vote change, ack_delay_ms after the
  * change (or after the previous ack, when changes come faster).
@@ -139,7 +176,6 @@ static void sim_ack_work(struct work_struct *work)
 {
 	struct sim_modem *sim = container_of(to_delayed_work(work),
 					     struct sim_modem, ack_work);
-	bool level;
 
 	spin_lock_irq(&sim->lock);
 	if (!sim->pending_vote_acks || sim->stopping ||
@@ -148,14 +184,7 @@ static void sim_ack_work(struct work_struct *work)
 		return;
 	}
 	sim->pending_vote_acks--;
-	sim->modem_acks++;
-	level = !sim->ack_level;
-	WRITE_ONCE(sim->ack_level, level);
-	spin_unlock_irq(&sim->lock);
-
-	sim_irq_edge(sim, SIM_IRQ_PC_ACK, level);
-
-	spin_lock_irq(&sim->lock);
+	sim_ack_toggle(sim);
 	sim_queue_ack(sim);
 	spin_unlock_irq(&sim->lock);
 }
@@ -180,10 +209,16 @@ void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value)
 
 	if (changed & SIM_BIT_PC) {
 		sim->host_vote = !!(sim->host_bits & SIM_BIT_PC);
-		sim->pending_vote_acks++;
 		if (sim->collapse && !sim->stopping) {
 			sim->want_up = sim->host_vote;
+			/* ack_order: acknowledged with the pc change it causes */
+			if (sim->ack_order != SIM_ACK_APART)
+				sim->pc_acks++;
+			else
+				sim->pending_vote_acks++;
 			queue_work(sim->wq, &sim->power_work);
+		} else {
+			sim->pending_vote_acks++;
 		}
 		sim_queue_ack(sim);
 	}
