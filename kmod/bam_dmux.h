@@ -119,8 +119,12 @@ struct bam_dmux_dev_stats {
 struct bam_dmux {
 	struct device *dev;
 
-	/* Power control. power_lock serialises modem transitions and votes. */
+	/*
+	 * Power control. power_lock serialises modem transitions and votes;
+	 * it is never held while waiting for a modem line (bam_dmux_pm.c).
+	 */
 	struct mutex power_lock;
+	struct mutex ack_lock;	/* modem_ack_level: pc-ack thread, start */
 	int pc_irq;
 	int pc_ack_irq;
 	struct qcom_smem_state *pc;
@@ -129,7 +133,7 @@ struct bam_dmux {
 	u32 pc_ack_mask;
 	bool vote;		/* our power vote, as last written */
 	bool ack_toggle;	/* our pc-ack bit, as last written */
-	bool ack_pending;	/* a vote is not acknowledged yet */
+	atomic_t acks_owed;	/* votes not acknowledged yet */
 	bool modem_ack_level;	/* last seen level of the modem's pc-ack */
 	bool modem_up;		/* the modem is powered and RX runs */
 	wait_queue_head_t pc_wait;

@@ -212,7 +212,7 @@ static int bam_dmux_state_show(struct seq_file *s, void *unused)
 
 	seq_printf(s, "modem_up %d\n", READ_ONCE(dmux->modem_up));
 	seq_printf(s, "vote %d\n", READ_ONCE(dmux->vote));
-	seq_printf(s, "ack_pending %d\n", READ_ONCE(dmux->ack_pending));
+	seq_printf(s, "ack_pending %d\n", atomic_read(&dmux->acks_owed));
 	seq_printf(s, "remote_open %#lx\n", READ_ONCE(dmux->remote_open));
 	spin_lock_bh(&dmux->tx_lock);
 	seq_printf(s, "tx_ready %d\n", dmux->tx_ready);

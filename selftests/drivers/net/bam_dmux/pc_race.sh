@@ -42,24 +42,24 @@ done
 # power-cycles while the host waits for an ack that never comes. (Mainline's
 # driver stays in runtime PM error after a failed resume: not tried.)
 drv_counts || exit $KSFT_PASS
-sim_set collapse 0
-sim_set ack_order apart
 wait_for 30 suspended || fail "not suspended: $(rpm_status)"
 wait_for 10 phase_is down || fail "modem did not collapse"
+sim_set collapse 0
+sim_set ack_order apart
 sim_set power up
 sim_set ack_delay_ms -1
 to0=$(drv_stat ack_timeout)
+timed_out() { [ "$(drv_stat ack_timeout)" -gt "$to0" ]; }
 ping -c 1 -W 4 "10.$ch.0.2" >/dev/null 2>&1 &
 pid=$!
-wait_for 10 test "$(sim_get state host_vote)" = 1 || fail "no vote"
-sim_set power down
-sim_set power up
-if [ "$(drv_stat ack_timeout)" != "$to0" ]; then
+voting() { [ "$(sim_get state host_vote)" = 1 ] || timed_out; }
+wait_for 10 voting || fail "no vote"
+timed_out || { sim_set power down; sim_set power up; }
+if timed_out; then
 	log "SKIP part 2: the power cycle took longer than the ack wait"
 else
-	wait_for 10 test "$(drv_stat ack_timeout)" -gt "$to0" || fail "no ack timeout"
-	wait $pid
-	wait_for 5 suspended || fail "failed resume not suspended: $(rpm_status)"
+	wait_for 10 timed_out || fail "no ack timeout"
+	# later attempts may be under way, but none can open TX without an ack
 	expect_eq "tx_ready after a failed resume" "$(drv_state tx_ready)" 0
 fi
 wait $pid 2>/dev/null
