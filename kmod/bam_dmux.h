@@ -103,6 +103,7 @@ struct bam_dmux_dev_stats {
 	u64 rx_drop[BAM_DMUX_DROP_NUM];
 	u64 rx_cmd_open;
 	u64 rx_cmd_close;
+	u64 rx_cmd_open_no_a2_pc;
 	u64 rx_alloc_fail;
 	u64 rx_prep_fail;
 	/* elsewhere */
@@ -136,6 +137,8 @@ struct bam_dmux {
 	atomic_t acks_owed;	/* votes not acknowledged yet */
 	bool modem_ack_level;	/* last seen level of the modem's pc-ack */
 	bool modem_up;		/* the modem is powered and RX runs */
+	bool no_a2_pc;		/* OPEN_NO_A2_PC seen: hold the vote (chan_work) */
+	bool pc_hold;		/* the runtime PM reference of that hold */
 	wait_queue_head_t pc_wait;
 
 	struct dma_chan *rx;
@@ -202,6 +205,7 @@ void bam_dmux_pm_start(struct bam_dmux *dmux);
 void bam_dmux_pm_stop(struct bam_dmux *dmux);
 int bam_dmux_pm_get_sync(struct bam_dmux *dmux);
 void bam_dmux_pm_put(struct bam_dmux *dmux);
+void bam_dmux_pm_hold(struct bam_dmux *dmux);
 extern const struct dev_pm_ops bam_dmux_pm_ops;
 
 /* bam_dmux_rx.c */

@@ -135,6 +135,9 @@ static void bam_dmux_chan_work(struct work_struct *work)
 	bool open;
 	int ch, ret;
 
+	if (READ_ONCE(dmux->no_a2_pc))
+		bam_dmux_pm_hold(dmux);
+
 	rtnl_lock();
 	for (ch = 0; ch < BAM_DMUX_NUM_CH && !dmux->removing; ch++) {
 		open = test_bit(ch, &dmux->remote_open);

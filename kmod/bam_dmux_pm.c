@@ -88,6 +88,36 @@ static int bam_dmux_tx_start(struct bam_dmux *dmux)
 	return 0;
 }
 
+/*
+ * OPEN_NO_A2_PC: the modem keeps the BAM powered, and the host stops
+ * toggling its vote (as downstream does): hold a runtime PM reference until
+ * the modem powers down (it forgets the mode) or the driver goes away.
+ */
+void bam_dmux_pm_hold(struct bam_dmux *dmux)
+{
+	mutex_lock(&dmux->power_lock);
+	if (READ_ONCE(dmux->no_a2_pc) && dmux->modem_up && !dmux->pc_hold) {
+		WRITE_ONCE(dmux->pc_hold, true);
+		pm_runtime_get(dmux->dev);
+		dev_info(dmux->dev, "Modem disabled power collapse: holding the power vote\n");
+	}
+	WRITE_ONCE(dmux->no_a2_pc, false);
+	mutex_unlock(&dmux->power_lock);
+}
+
+/* power_lock held; asynchronous, as the pc handler may call it. */
+static void bam_dmux_pm_release(struct bam_dmux *dmux)
+{
+	lockdep_assert_held(&dmux->power_lock);
+
+	WRITE_ONCE(dmux->no_a2_pc, false);
+	if (!dmux->pc_hold)
+		return;
+	WRITE_ONCE(dmux->pc_hold, false);
+	pm_runtime_mark_last_busy(dmux->dev);
+	pm_runtime_put_autosuspend(dmux->dev);
+}
+
 /* Follow the modem's power line. power_lock held. */
 static void bam_dmux_pc_update(struct bam_dmux *dmux)
 {
@@ -113,6 +143,7 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 			atomic_long_inc(&dmux->dstats.power_fail);
 	} else {
 		dev_dbg(dmux->dev, "modem powering down\n");
+		bam_dmux_pm_release(dmux);
 		bam_dmux_tx_drain(dmux);
 		bam_dmux_rx_stop(dmux);
 		WRITE_ONCE(dmux->modem_up, false);
@@ -355,5 +386,7 @@ void bam_dmux_pm_stop(struct bam_dmux *dmux)
 	bam_dmux_tx_drain(dmux);
 	bam_dmux_rx_stop(dmux);
 	WRITE_ONCE(dmux->modem_up, false);
+	/* no hold can be taken any more: balance the usage count */
+	bam_dmux_pm_release(dmux);
 	mutex_unlock(&dmux->power_lock);
 }

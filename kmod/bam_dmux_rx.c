@@ -289,6 +289,11 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 		dmux->dstats.rx_cmd_close++;
 		bam_dmux_chan_event(dmux, f.ch, false);
 		break;
+	case BAM_DMUX_CMD_OPEN_NO_A2_PC:
+		dmux->dstats.rx_cmd_open_no_a2_pc++;
+		WRITE_ONCE(dmux->no_a2_pc, true);
+		bam_dmux_chan_event(dmux, f.ch, true);
+		break;
 	}
 	page_pool_recycle_direct(dmux->pool, page);
 }

@@ -219,8 +219,14 @@ static int sim_close_store(struct sim_modem *sim, char *line)
 	return sim_cmd_store(sim, line, BAM_DMUX_CMD_CLOSE);
 }
 
+static int sim_open_no_a2_pc_store(struct sim_modem *sim, char *line)
+{
+	return sim_cmd_store(sim, line, BAM_DMUX_CMD_OPEN_NO_A2_PC);
+}
+
 SIM_DBG_WO(sim_open);
 SIM_DBG_WO(sim_close);
+SIM_DBG_WO(sim_open_no_a2_pc);
 
 /* ack_delay_ms */
 static int sim_ack_delay_show(struct seq_file *s, void *unused)
@@ -421,6 +427,8 @@ void sim_debugfs_init(struct sim_modem *sim)
 	debugfs_create_file("announce", 0600, d, sim, &sim_announce_fops);
 	debugfs_create_file("open", 0200, d, sim, &sim_open_fops);
 	debugfs_create_file("close", 0200, d, sim, &sim_close_fops);
+	debugfs_create_file("open_no_a2_pc", 0200, d, sim,
+			    &sim_open_no_a2_pc_fops);
 	debugfs_create_file("ack_delay_ms", 0600, d, sim, &sim_ack_delay_fops);
 	debugfs_create_file("ack_order", 0600, d, sim, &sim_ack_order_fops);
 	debugfs_create_file("collapse", 0600, d, sim, &sim_collapse_fops);

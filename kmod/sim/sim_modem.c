@@ -287,7 +287,7 @@ int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch)
 		return ret;
 
 	spin_lock_irq(&sim->lock);
-	if (cmd == BAM_DMUX_CMD_OPEN)
+	if (cmd == BAM_DMUX_CMD_OPEN || cmd == BAM_DMUX_CMD_OPEN_NO_A2_PC)
 		sim->open_modem |= BIT(ch);
 	else
 		sim->open_modem &= ~BIT(ch);
@@ -345,6 +345,10 @@ void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 		spin_lock_irqsave(&sim->lock, flags);
 		sim->open_host &= ~BIT(f.ch);
 		spin_unlock_irqrestore(&sim->lock, flags);
+		break;
+	default:
+		/* OPEN_NO_A2_PC is the modem's to send */
+		sim_count(sim, SIM_CNT_WIRE_ERR + BAM_DMUX_WIRE_CMD - 1, 1);
 		break;
 	}
 }
