@@ -115,6 +115,7 @@ struct bam_dmux_dev_stats {
 	atomic_long_t modem_down;
 	atomic_long_t ack_timeout;
 	atomic_long_t power_fail;
+	atomic_long_t modem_lost;
 };
 
 struct bam_dmux {
@@ -137,6 +138,7 @@ struct bam_dmux {
 	atomic_t acks_owed;	/* votes not acknowledged yet */
 	bool modem_ack_level;	/* last seen level of the modem's pc-ack */
 	bool modem_up;		/* the modem is powered and RX runs */
+	bool modem_gone;	/* it powered down on its own: crash, shutdown */
 	bool no_a2_pc;		/* OPEN_NO_A2_PC seen: hold the vote (chan_work) */
 	bool pc_hold;		/* the runtime PM reference of that hold */
 	wait_queue_head_t pc_wait;
@@ -172,6 +174,7 @@ struct bam_dmux {
 
 	/* Channels */
 	unsigned long remote_open;	/* channels the modem opened */
+	unsigned long reopen;		/* modem OPENed them again: answer */
 	struct work_struct chan_work;
 	bool removing;
 	struct net_device __rcu *netdevs[BAM_DMUX_NUM_CH];
@@ -198,6 +201,7 @@ static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
 
 /* bam_dmux_main.c */
 void bam_dmux_chan_event(struct bam_dmux *dmux, u8 ch, bool open);
+void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on);
 
 /* bam_dmux_pm.c */
 int bam_dmux_pm_init(struct bam_dmux *dmux);

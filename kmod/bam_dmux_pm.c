@@ -118,6 +118,27 @@ static void bam_dmux_pm_release(struct bam_dmux *dmux)
 	pm_runtime_put_autosuspend(dmux->dev);
 }
 
+/*
+ * A modem that went away comes back (restarted): it acknowledges nothing we
+ * voted while it was gone, and its pc-ack line starts again from wherever
+ * it restarted. power_lock held.
+ */
+static void bam_dmux_modem_back(struct bam_dmux *dmux)
+{
+	bool level;
+
+	mutex_lock(&dmux->ack_lock);
+	if (bam_dmux_line_level(dmux, dmux->pc_ack_irq, &level))
+		dmux->modem_ack_level = level;
+	atomic_set(&dmux->acks_owed, 0);
+	mutex_unlock(&dmux->ack_lock);
+	wake_up_all(&dmux->pc_wait);
+
+	WRITE_ONCE(dmux->modem_gone, false);
+	bam_dmux_chan_carrier(dmux, true);
+	dev_info(dmux->dev, "Modem is back\n");
+}
+
 /* Follow the modem's power line. power_lock held. */
 static void bam_dmux_pc_update(struct bam_dmux *dmux)
 {
@@ -131,6 +152,8 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 
 	if (up) {
 		dev_dbg(dmux->dev, "modem powered up\n");
+		if (dmux->modem_gone)
+			bam_dmux_modem_back(dmux);
 		if (bam_dmux_rx_start(dmux)) {
 			atomic_long_inc(&dmux->dstats.power_fail);
 			dev_err(dmux->dev, "Modem powered up but RX failed to start\n");
@@ -143,6 +166,19 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 			atomic_long_inc(&dmux->dstats.power_fail);
 	} else {
 		dev_dbg(dmux->dev, "modem powering down\n");
+		/*
+		 * A modem that powers down although it acknowledged our vote
+		 * went away on its own (crashed, shut down): the channels lose
+		 * their carrier until it is back. (A collapse that a new vote
+		 * races is not that: its ack comes after this pc change, from
+		 * the same SMSM thread.)
+		 */
+		if (dmux->vote && !atomic_read(&dmux->acks_owed)) {
+			dev_warn(dmux->dev, "Modem went down while in use\n");
+			atomic_long_inc(&dmux->dstats.modem_lost);
+			WRITE_ONCE(dmux->modem_gone, true);
+			bam_dmux_chan_carrier(dmux, false);
+		}
 		bam_dmux_pm_release(dmux);
 		bam_dmux_tx_drain(dmux);
 		bam_dmux_rx_stop(dmux);

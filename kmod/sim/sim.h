@@ -71,6 +71,8 @@ enum sim_counter {
 	SIM_CNT_RX_TOO_BIG,
 	SIM_CNT_UNEXPECTED_ACK,
 	SIM_CNT_SMSM_READS,
+	SIM_CNT_CRASHES,
+	SIM_CNT_CRASH_ABORTED,
 	SIM_CNT_NUM,
 };
 
@@ -178,6 +180,7 @@ struct sim_modem {
 	bool dma_on;
 	bool want_up;
 	bool stopping;
+	bool crashed;		/* crashed, not restarted yet */
 	u32 modem_state;	/* BIT(SIM_IRQ_PC), BIT(SIM_IRQ_PC_ACK) */
 	bool ack_waiting;	/* waiting for a host pc-ack toggle */
 	bool host_vote;
@@ -199,6 +202,7 @@ struct sim_modem {
 	struct work_struct power_work;
 	struct work_struct announce_work;
 	struct delayed_work ack_work;
+	struct delayed_work restart_work;
 
 	atomic_t fault_prep;
 	atomic_t fault_alloc_chan;
@@ -220,7 +224,7 @@ const char *sim_counter_name(enum sim_counter c);
 /* sim_dma.c */
 int sim_dma_register(struct sim_modem *sim);
 void sim_dma_unregister(struct sim_modem *sim);
-void sim_dma_power_off(struct sim_modem *sim);
+void sim_dma_power_off(struct sim_modem *sim, bool crash);
 bool sim_dma_rx_has_buffer(struct sim_modem *sim);
 
 void sim_dma_queue_stats(struct sim_modem *sim, unsigned int *rx_posted,
@@ -257,6 +261,7 @@ void sim_modem_destroy(struct sim_modem *sim);
 void sim_modem_stop(struct sim_modem *sim);
 void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value);
 int sim_modem_set_power(struct sim_modem *sim, bool up);
+int sim_modem_crash(struct sim_modem *sim, unsigned int restart_ms);
 int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch);
 void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 			  unsigned int len);

@@ -30,6 +30,8 @@ static const char * const sim_counter_names[SIM_CNT_NUM] = {
 	[SIM_CNT_RX_TOO_BIG]		= "rx_too_big",
 	[SIM_CNT_UNEXPECTED_ACK]	= "unexpected_ack",
 	[SIM_CNT_SMSM_READS]		= "smsm_reads",
+	[SIM_CNT_CRASHES]		= "crashes",
+	[SIM_CNT_CRASH_ABORTED]		= "crash_aborted",
 };
 
 const char *sim_counter_name(enum sim_counter c)
@@ -141,8 +143,10 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	u32 host_acks, modem_acks;
 	u8 open_modem, open_host;
 	u32 state;
+	bool crashed;
 
 	spin_lock_irq(&sim->lock);
+	crashed = sim->crashed;
 	power = sim->power;
 	vote = sim->host_vote;
 	waiting = sim->ack_waiting;
@@ -164,7 +168,7 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "rx_posted %u\n", rx_posted);
 	seq_printf(s, "tx_pending %u\n", tx_pending);
 	seq_printf(s, "host_pc_ack_waiting %d\n", waiting);
-	seq_printf(s, "phase %s\n", names[power]);
+	seq_printf(s, "phase %s\n", crashed ? "crashed" : names[power]);
 	seq_printf(s, "dma %s\n", dma_on ? "on" : "off");
 	seq_printf(s, "rx_backlog %u\n", backlog);
 	seq_printf(s, "modem_state 0x%08x\n", state);
@@ -224,6 +228,17 @@ static int sim_open_no_a2_pc_store(struct sim_modem *sim, char *line)
 	return sim_cmd_store(sim, line, BAM_DMUX_CMD_OPEN_NO_A2_PC);
 }
 
+/* crash: "crash [restart_ms]" */
+static int sim_crash_store(struct sim_modem *sim, char *line)
+{
+	unsigned int ms = 500;
+
+	if (strcmp(line, "crash") && sscanf(line, "crash %u", &ms) != 1)
+		return -EINVAL;
+	return sim_modem_crash(sim, ms);
+}
+
+SIM_DBG_WO(sim_crash);
 SIM_DBG_WO(sim_open);
 SIM_DBG_WO(sim_close);
 SIM_DBG_WO(sim_open_no_a2_pc);
@@ -427,6 +442,7 @@ void sim_debugfs_init(struct sim_modem *sim)
 	debugfs_create_file("announce", 0600, d, sim, &sim_announce_fops);
 	debugfs_create_file("open", 0200, d, sim, &sim_open_fops);
 	debugfs_create_file("close", 0200, d, sim, &sim_close_fops);
+	debugfs_create_file("crash", 0200, d, sim, &sim_crash_fops);
 	debugfs_create_file("open_no_a2_pc", 0200, d, sim,
 			    &sim_open_no_a2_pc_fops);
 	debugfs_create_file("ack_delay_ms", 0600, d, sim, &sim_ack_delay_fops);

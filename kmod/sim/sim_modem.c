@@ -23,6 +23,12 @@ static bool sim_stopping(struct sim_modem *sim)
 	return READ_ONCE(sim->stopping);
 }
 
+/* A handshake wait ends early on removal or on a crash. */
+static bool sim_interrupted(struct sim_modem *sim)
+{
+	return READ_ONCE(sim->stopping) || READ_ONCE(sim->crashed);
+}
+
 /* OPEN the announced channels that are not open yet. */
 static void sim_announce(struct sim_modem *sim)
 {
@@ -87,10 +93,15 @@ static void sim_power_up(struct sim_modem *sim)
 	spin_unlock_irq(&sim->lock);
 
 	wait_event_timeout(sim->ack_wq,
-			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
+			   !READ_ONCE(sim->ack_waiting) || sim_interrupted(sim),
 			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
 
 	spin_lock_irq(&sim->lock);
+	if (sim->crashed) {
+		/* sim_modem_crash() took everything down */
+		spin_unlock_irq(&sim->lock);
+		return;
+	}
 	sim->power = SIM_UP;
 	acked = !sim->ack_waiting;
 	spin_unlock_irq(&sim->lock);
@@ -112,10 +123,14 @@ static void sim_power_down(struct sim_modem *sim)
 	spin_unlock_irq(&sim->lock);
 
 	wait_event_timeout(sim->ack_wq,
-			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
+			   !READ_ONCE(sim->ack_waiting) || sim_interrupted(sim),
 			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
 
 	spin_lock_irq(&sim->lock);
+	if (sim->crashed) {
+		spin_unlock_irq(&sim->lock);
+		return;
+	}
 	sim->power = SIM_OFF;
 	WRITE_ONCE(sim->dma_on, false);
 	acked = !sim->ack_waiting;
@@ -123,7 +138,7 @@ static void sim_power_down(struct sim_modem *sim)
 
 	if (!acked && !sim_stopping(sim))
 		dev_info(sim->dev, "host did not acknowledge power-down\n");
-	sim_dma_power_off(sim);
+	sim_dma_power_off(sim, false);
 }
 
 static void sim_power_work(struct work_struct *work)
@@ -137,7 +152,7 @@ static void sim_power_work(struct work_struct *work)
 	for (;;) {
 		spin_lock_irq(&sim->lock);
 		want = sim->want_up && !sim->stopping;
-		power = sim->power;
+		power = sim->crashed ? SIM_DOWN_WAIT : sim->power;
 		spin_unlock_irq(&sim->lock);
 
 		if (want && power == SIM_OFF)
@@ -178,7 +193,7 @@ static void sim_ack_work(struct work_struct *work)
 					     struct sim_modem, ack_work);
 
 	spin_lock_irq(&sim->lock);
-	if (!sim->pending_vote_acks || sim->stopping ||
+	if (!sim->pending_vote_acks || sim->stopping || sim->crashed ||
 	    sim->ack_delay_ms < 0) {
 		spin_unlock_irq(&sim->lock);
 		return;
@@ -209,7 +224,9 @@ void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value)
 
 	if (changed & SIM_BIT_PC) {
 		sim->host_vote = !!(sim->host_bits & SIM_BIT_PC);
-		if (sim->collapse && !sim->stopping) {
+		if (sim->crashed) {
+			/* nobody there to see it */
+		} else if (sim->collapse && !sim->stopping) {
 			sim->want_up = sim->host_vote;
 			/* ack_order: acknowledged with the pc change it causes */
 			if (sim->ack_order != SIM_ACK_APART)
@@ -225,7 +242,9 @@ void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value)
 
 	if (changed & SIM_BIT_PC_ACK) {
 		sim->host_acks++;
-		if (sim->ack_waiting) {
+		if (sim->crashed) {
+			/* a crashed modem waits for nothing */
+		} else if (sim->ack_waiting) {
 			sim->ack_waiting = false;
 			/* a late ack to a power-up: announce now */
 			if (sim->power == SIM_UP && !sim->stopping)
@@ -264,6 +283,65 @@ int sim_modem_set_power(struct sim_modem *sim, bool up)
 			sim->open_modem = 0;
 		spin_unlock_irq(&sim->lock);
 	}
+	return 0;
+}
+
+/* The restarted firmware boots: powers up and announces every channel. */
+static void sim_restart_work(struct work_struct *work)
+{
+	struct sim_modem *sim = container_of(to_delayed_work(work),
+					     struct sim_modem, restart_work);
+
+	spin_lock_irq(&sim->lock);
+	if (sim->stopping) {
+		spin_unlock_irq(&sim->lock);
+		return;
+	}
+	sim->crashed = false;
+	sim->want_up = true;
+	spin_unlock_irq(&sim->lock);
+	queue_work(sim->wq, &sim->power_work);
+}
+
+/**
+ * sim_modem_crash() - the modem crashes (subsystem restart)
+ * @sim: the modem
+ * @restart_ms: delay before the restarted modem powers up again
+ *
+ * Everything at once, with no handshake: the modem's SMSM state word clears
+ * (pc falls; the ack line goes to 0), the BAM pipes are reset under the
+ * host's transfers (queued descriptors complete with DMA_TRANS_ABORTED, the
+ * backlog is lost), the engine is off, pending acks are forgotten and so is
+ * every channel either side opened. The generator stops. After @restart_ms
+ * the modem boots as at probe: raises pc and announces its channels.
+ */
+int sim_modem_crash(struct sim_modem *sim, unsigned int restart_ms)
+{
+	spin_lock_irq(&sim->lock);
+	if (sim->stopping || sim->crashed) {
+		spin_unlock_irq(&sim->lock);
+		return sim->stopping ? -ENODEV : -EBUSY;
+	}
+	sim->crashed = true;
+	sim->power = SIM_OFF;
+	WRITE_ONCE(sim->dma_on, false);
+	sim->ack_waiting = false;
+	sim->pending_vote_acks = 0;
+	sim->pc_acks = 0;
+	sim->open_modem = 0;
+	sim->open_host = 0;
+	sim->want_up = false;
+	sim_smsm_write(sim, ~0U, 0);
+	spin_unlock_irq(&sim->lock);
+	sim_count(sim, SIM_CNT_CRASHES, 1);
+	dev_info(sim->dev, "modem crashed, restarting in %u ms\n", restart_ms);
+
+	wake_up(&sim->ack_wq);
+	sim_gen_stop(sim);
+	cancel_delayed_work(&sim->ack_work);
+	sim_dma_power_off(sim, true);
+	queue_delayed_work(system_percpu_wq, &sim->restart_work,
+			   msecs_to_jiffies(restart_ms));
 	return 0;
 }
 
@@ -361,6 +439,7 @@ int sim_modem_init(struct sim_modem *sim)
 	INIT_WORK(&sim->power_work, sim_power_work);
 	INIT_WORK(&sim->announce_work, sim_announce_work);
 	INIT_DELAYED_WORK(&sim->ack_work, sim_ack_work);
+	INIT_DELAYED_WORK(&sim->restart_work, sim_restart_work);
 	sim->power = SIM_OFF;
 
 	sim->wq = alloc_ordered_workqueue("bam_dmux_sim", 0);
@@ -379,6 +458,7 @@ void sim_modem_stop(struct sim_modem *sim)
 	wake_up(&sim->ack_wq);
 
 	sim_gen_stop(sim);
+	cancel_delayed_work_sync(&sim->restart_work);
 	cancel_delayed_work_sync(&sim->ack_work);
 	cancel_work_sync(&sim->announce_work);
 	/* powers down without waiting: stopping ends the handshake waits */
