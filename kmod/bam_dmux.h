@@ -154,6 +154,7 @@ struct bam_dmux {
 	unsigned int rx_head;
 	unsigned int rx_tail;
 	bool rx_running;
+	bool rx_reset;		/* a transfer was aborted: no refill until start */
 	struct timer_list refill_timer;
 
 	/*
