@@ -17,9 +17,11 @@ detached() { ! ip link show "$(wwan_of $ch)" | grep -q "state UP"; }
 wait_for 30 suspended || fail "not suspended after idle: $(rpm_status)"
 wait_for 5 vote_is 0 || fail "suspended but the modem still sees a vote"
 
-sim_set close $ch
+# a previous test may have left the modem collapsed
+sim_set power up
+sim_set close $ch || fail "modem refused to send CLOSE"
 wait_for 10 detached || fail "channel $ch not detached by CLOSE"
-sim_set open_no_a2_pc $ch
+sim_set open_no_a2_pc $ch || fail "modem refused to send OPEN_NO_A2_PC"
 wait_for 10 vote_is 1 || fail "no vote after OPEN_NO_A2_PC"
 wait_for 10 active || fail "not active after OPEN_NO_A2_PC: $(rpm_status)"
 if drv_counts; then
