@@ -112,6 +112,7 @@ struct bam_dmux_dev_stats {
 	u64 rx_drop[BAM_DMUX_DROP_NUM];
 	u64 rx_cmd_open;
 	u64 rx_cmd_close;
+	u64 rx_cmd_open_no_a2_pc;
 	u64 rx_alloc_fail;
 	u64 rx_prep_fail;
 	/* elsewhere */
@@ -123,13 +124,18 @@ struct bam_dmux_dev_stats {
 	atomic_long_t modem_down;
 	atomic_long_t ack_timeout;
 	atomic_long_t power_fail;
+	atomic_long_t modem_lost;
 };
 
 struct bam_dmux {
 	struct device *dev;
 
-	/* Power control. power_lock serialises modem transitions and votes. */
+	/*
+	 * Power control. power_lock serialises modem transitions and votes;
+	 * it is never held while waiting for a modem line (bam_dmux_pm.c).
+	 */
 	struct mutex power_lock;
+	struct mutex ack_lock;	/* modem_ack_level: pc-ack thread, start */
 	int pc_irq;
 	int pc_ack_irq;
 	struct qcom_smem_state *pc;
@@ -138,9 +144,12 @@ struct bam_dmux {
 	u32 pc_ack_mask;
 	bool vote;		/* our power vote, as last written */
 	bool ack_toggle;	/* our pc-ack bit, as last written */
-	bool ack_pending;	/* a vote is not acknowledged yet */
+	atomic_t acks_owed;	/* votes not acknowledged yet */
 	bool modem_ack_level;	/* last seen level of the modem's pc-ack */
 	bool modem_up;		/* the modem is powered and RX runs */
+	bool modem_gone;	/* it powered down on its own: crash, shutdown */
+	bool no_a2_pc;		/* OPEN_NO_A2_PC seen: hold the vote (chan_work) */
+	bool pc_hold;		/* the runtime PM reference of that hold */
 	wait_queue_head_t pc_wait;
 
 	struct dma_chan *rx;
@@ -154,6 +163,7 @@ struct bam_dmux {
 	unsigned int rx_head;
 	unsigned int rx_tail;
 	bool rx_running;
+	bool rx_reset;		/* a transfer was aborted: no refill until start */
 	struct timer_list refill_timer;
 
 	/*
@@ -174,6 +184,7 @@ struct bam_dmux {
 
 	/* Channels */
 	unsigned long remote_open;	/* channels the modem opened */
+	unsigned long reopen;		/* modem OPENed them again: answer */
 	struct work_struct chan_work;
 	bool removing;
 	struct net_device __rcu *netdevs[BAM_DMUX_NUM_CH];
@@ -200,6 +211,7 @@ static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
 
 /* bam_dmux_main.c */
 void bam_dmux_chan_event(struct bam_dmux *dmux, u8 ch, bool open);
+void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on);
 
 /* bam_dmux_pm.c */
 int bam_dmux_pm_init(struct bam_dmux *dmux);
@@ -207,6 +219,7 @@ void bam_dmux_pm_start(struct bam_dmux *dmux);
 void bam_dmux_pm_stop(struct bam_dmux *dmux);
 int bam_dmux_pm_get_sync(struct bam_dmux *dmux);
 void bam_dmux_pm_put(struct bam_dmux *dmux);
+void bam_dmux_pm_hold(struct bam_dmux *dmux);
 extern const struct dev_pm_ops bam_dmux_pm_ops;
 
 /* bam_dmux_rx.c */

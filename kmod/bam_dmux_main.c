@@ -130,12 +130,35 @@ err_free:
 	return ret;
 }
 
+/* The modem is gone (crash, shutdown) or back: say so on every channel. */
+void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on)
+{
+	struct net_device *netdev;
+	int ch;
+
+	rcu_read_lock();
+	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
+		netdev = rcu_dereference(dmux->netdevs[ch]);
+		if (!netdev)
+			continue;
+		if (on)
+			netif_carrier_on(netdev);
+		else
+			netif_carrier_off(netdev);
+	}
+	rcu_read_unlock();
+}
+
 static void bam_dmux_chan_work(struct work_struct *work)
 {
 	struct bam_dmux *dmux = container_of(work, struct bam_dmux, chan_work);
 	struct net_device *dev;
+	unsigned long reopen = 0;
 	bool open;
 	int ch, ret;
+
+	if (READ_ONCE(dmux->no_a2_pc))
+		bam_dmux_pm_hold(dmux);
 
 	rtnl_lock();
 	for (ch = 0; ch < BAM_DMUX_NUM_CH && !dmux->removing; ch++) {
@@ -144,6 +167,9 @@ static void bam_dmux_chan_work(struct work_struct *work)
 
 		if (dev) {
 			bam_dmux_tx_attach(dmux, dev, open);
+			if (open && test_and_clear_bit(ch, &dmux->reopen) &&
+			    netif_running(dev))
+				reopen |= BIT(ch);
 		} else if (open) {
 			ret = bam_dmux_netdev_create(dmux, ch);
 			if (ret)
@@ -152,13 +178,19 @@ static void bam_dmux_chan_work(struct work_struct *work)
 		}
 	}
 	rtnl_unlock();
+
+	/* queued on the TX ring, which wakes the modem up if need be */
+	for_each_set_bit(ch, &reopen, BAM_DMUX_NUM_CH)
+		if (bam_dmux_send_cmd(dmux, ch, BAM_DMUX_CMD_OPEN))
+			dev_err(dmux->dev, "Failed to reopen channel %d\n", ch);
 }
 
 /* An OPEN or CLOSE from the modem. Called from the RX poll. */
 void bam_dmux_chan_event(struct bam_dmux *dmux, u8 ch, bool open)
 {
+	/* a modem that restarted forgot that we opened it: open it again */
 	if (open && test_and_set_bit(ch, &dmux->remote_open))
-		dev_dbg(dmux->dev, "Channel %u already open\n", ch);
+		set_bit(ch, &dmux->reopen);
 	else if (!open && !test_and_clear_bit(ch, &dmux->remote_open))
 		dev_dbg(dmux->dev, "Channel %u not open\n", ch);
 	schedule_work(&dmux->chan_work);

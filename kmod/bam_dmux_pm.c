@@ -12,6 +12,12 @@
  * alternate, transitions are serialised by power_lock, the interrupts are
  * enabled only after the initial state was taken, and a modem power-down is
  * acknowledged only once the TX frames the engine holds have completed.
+ *
+ * On a phone both lines are nested interrupts of one SMSM thread, which calls
+ * the pc handler before the pc-ack one when both changed. The pc handler
+ * takes power_lock, so power_lock is never held while waiting for anything
+ * that thread delivers (an ack, the modem's power state): a pc handler
+ * waiting for it would hold back the very ack the lock holder waits for.
  */
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -33,20 +39,26 @@ static bool bam_dmux_line_level(struct bam_dmux *dmux, int irq, bool *level)
 	return true;
 }
 
-/* Change our vote. The modem acknowledges each change. power_lock held. */
+/*
+ * Change our vote. The modem acknowledges each change with one toggle, so a
+ * late ack of an earlier vote is not taken for the answer to this one.
+ * power_lock held.
+ */
 static void bam_dmux_pc_vote(struct bam_dmux *dmux, bool enable)
 {
 	lockdep_assert_held(&dmux->power_lock);
 
-	WRITE_ONCE(dmux->ack_pending, true);
+	atomic_inc(&dmux->acks_owed);
 	dmux->vote = enable;
 	qcom_smem_state_update_bits(dmux->pc, dmux->pc_mask,
 				    enable ? dmux->pc_mask : 0);
 }
 
+/* Never with power_lock held: the ack comes from the pc handler's thread. */
 static bool bam_dmux_wait_ack(struct bam_dmux *dmux)
 {
-	return wait_event_timeout(dmux->pc_wait, !READ_ONCE(dmux->ack_pending),
+	return wait_event_timeout(dmux->pc_wait,
+				  !atomic_read(&dmux->acks_owed),
 				  BAM_DMUX_REMOTE_TIMEOUT);
 }
 
@@ -76,6 +88,57 @@ static int bam_dmux_tx_start(struct bam_dmux *dmux)
 	return 0;
 }
 
+/*
+ * OPEN_NO_A2_PC: the modem keeps the BAM powered, and the host stops
+ * toggling its vote (as downstream does): hold a runtime PM reference until
+ * the modem powers down (it forgets the mode) or the driver goes away.
+ */
+void bam_dmux_pm_hold(struct bam_dmux *dmux)
+{
+	mutex_lock(&dmux->power_lock);
+	if (READ_ONCE(dmux->no_a2_pc) && dmux->modem_up && !dmux->pc_hold) {
+		WRITE_ONCE(dmux->pc_hold, true);
+		pm_runtime_get(dmux->dev);
+		dev_info(dmux->dev, "Modem disabled power collapse: holding the power vote\n");
+	}
+	WRITE_ONCE(dmux->no_a2_pc, false);
+	mutex_unlock(&dmux->power_lock);
+}
+
+/* power_lock held; asynchronous, as the pc handler may call it. */
+static void bam_dmux_pm_release(struct bam_dmux *dmux)
+{
+	lockdep_assert_held(&dmux->power_lock);
+
+	WRITE_ONCE(dmux->no_a2_pc, false);
+	if (!dmux->pc_hold)
+		return;
+	WRITE_ONCE(dmux->pc_hold, false);
+	pm_runtime_mark_last_busy(dmux->dev);
+	pm_runtime_put_autosuspend(dmux->dev);
+}
+
+/*
+ * A modem that went away comes back (restarted): it acknowledges nothing we
+ * voted while it was gone, and its pc-ack line starts again from wherever
+ * it restarted. power_lock held.
+ */
+static void bam_dmux_modem_back(struct bam_dmux *dmux)
+{
+	bool level;
+
+	mutex_lock(&dmux->ack_lock);
+	if (bam_dmux_line_level(dmux, dmux->pc_ack_irq, &level))
+		dmux->modem_ack_level = level;
+	atomic_set(&dmux->acks_owed, 0);
+	mutex_unlock(&dmux->ack_lock);
+	wake_up_all(&dmux->pc_wait);
+
+	WRITE_ONCE(dmux->modem_gone, false);
+	bam_dmux_chan_carrier(dmux, true);
+	dev_info(dmux->dev, "Modem is back\n");
+}
+
 /* Follow the modem's power line. power_lock held. */
 static void bam_dmux_pc_update(struct bam_dmux *dmux)
 {
@@ -89,6 +152,8 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 
 	if (up) {
 		dev_dbg(dmux->dev, "modem powered up\n");
+		if (dmux->modem_gone)
+			bam_dmux_modem_back(dmux);
 		if (bam_dmux_rx_start(dmux)) {
 			atomic_long_inc(&dmux->dstats.power_fail);
 			dev_err(dmux->dev, "Modem powered up but RX failed to start\n");
@@ -101,6 +166,20 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 			atomic_long_inc(&dmux->dstats.power_fail);
 	} else {
 		dev_dbg(dmux->dev, "modem powering down\n");
+		/*
+		 * A modem that powers down although it acknowledged our vote
+		 * went away on its own (crashed, shut down): the channels lose
+		 * their carrier until it is back. (A collapse that a new vote
+		 * races is not that: its ack comes after this pc change, from
+		 * the same SMSM thread.)
+		 */
+		if (dmux->vote && !atomic_read(&dmux->acks_owed)) {
+			dev_warn(dmux->dev, "Modem went down while in use\n");
+			atomic_long_inc(&dmux->dstats.modem_lost);
+			WRITE_ONCE(dmux->modem_gone, true);
+			bam_dmux_chan_carrier(dmux, false);
+		}
+		bam_dmux_pm_release(dmux);
 		bam_dmux_tx_drain(dmux);
 		bam_dmux_rx_stop(dmux);
 		WRITE_ONCE(dmux->modem_up, false);
@@ -121,20 +200,25 @@ static irqreturn_t bam_dmux_pc_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Only this thread and probe (before enabling it) touch modem_ack_level. */
+/*
+ * Take the pc-ack line's level; a change is one ack. ack_lock serialises
+ * this thread with bam_dmux_pm_start(), which takes the level again once the
+ * interrupt is enabled.
+ */
 static irqreturn_t bam_dmux_pc_ack_irq(int irq, void *data)
 {
 	struct bam_dmux *dmux = data;
 	bool level;
 
+	mutex_lock(&dmux->ack_lock);
 	if (!bam_dmux_line_level(dmux, irq, &level))
 		level = !dmux->modem_ack_level;
-	if (level == dmux->modem_ack_level)
-		return IRQ_HANDLED;
-
-	dmux->modem_ack_level = level;
-	WRITE_ONCE(dmux->ack_pending, false);
-	wake_up_all(&dmux->pc_wait);
+	if (level != dmux->modem_ack_level) {
+		dmux->modem_ack_level = level;
+		atomic_dec_if_positive(&dmux->acks_owed);
+		wake_up_all(&dmux->pc_wait);
+	}
+	mutex_unlock(&dmux->ack_lock);
 	return IRQ_HANDLED;
 }
 
@@ -154,14 +238,21 @@ static int bam_dmux_runtime_resume(struct device *dev)
 	struct bam_dmux *dmux = dev_get_drvdata(dev);
 	int ret;
 
-	mutex_lock(&dmux->power_lock);
-	if (READ_ONCE(dmux->ack_pending) && !bam_dmux_wait_ack(dmux)) {
+	/*
+	 * Runtime PM serialises suspend and resume, the only voters besides
+	 * bam_dmux_pm_stop() (which disables runtime PM first): the waits
+	 * below need no lock, and must not hold power_lock (see the top).
+	 */
+	if (atomic_read(&dmux->acks_owed) && !bam_dmux_wait_ack(dmux)) {
 		/* Voting again is the only way forward. */
 		dev_warn(dev, "Modem did not acknowledge the last power vote\n");
-		WRITE_ONCE(dmux->ack_pending, false);
+		atomic_set(&dmux->acks_owed, 0);
 	}
 
+	mutex_lock(&dmux->power_lock);
 	bam_dmux_pc_vote(dmux, true);
+	mutex_unlock(&dmux->power_lock);
+
 	if (!bam_dmux_wait_ack(dmux)) {
 		atomic_long_inc(&dmux->dstats.ack_timeout);
 		dev_err(dev, "Modem did not acknowledge power-up vote within %u ms\n",
@@ -169,7 +260,6 @@ static int bam_dmux_runtime_resume(struct device *dev)
 		ret = -ETIMEDOUT;
 		goto err_unvote;
 	}
-	mutex_unlock(&dmux->power_lock);
 
 	/* bam_dmux_pc_irq() takes power_lock to bring the modem up */
 	if (!wait_event_timeout(dmux->pc_wait, READ_ONCE(dmux->modem_up),
@@ -177,22 +267,25 @@ static int bam_dmux_runtime_resume(struct device *dev)
 		dev_err(dev, "Modem did not power up within %u ms\n",
 			jiffies_to_msecs(BAM_DMUX_REMOTE_TIMEOUT));
 		ret = -ETIMEDOUT;
-		mutex_lock(&dmux->power_lock);
 		goto err_unvote;
 	}
 
 	mutex_lock(&dmux->power_lock);
 	if (!dmux->modem_up) {
 		ret = -ENXIO;
-		goto err_unvote;
+		goto err_unvote_locked;
 	}
 	ret = bam_dmux_tx_start(dmux);
 	if (ret)
-		goto err_unvote;
+		goto err_unvote_locked;
 	mutex_unlock(&dmux->power_lock);
 	return 0;
 
 err_unvote:
+	mutex_lock(&dmux->power_lock);
+err_unvote_locked:
+	/* the pc handler opens TX for a modem that came up while we voted */
+	bam_dmux_tx_set_ready(dmux, false);
 	bam_dmux_pc_vote(dmux, false);
 	mutex_unlock(&dmux->power_lock);
 	return ret;
@@ -229,6 +322,7 @@ int bam_dmux_pm_init(struct bam_dmux *dmux)
 	int ret;
 
 	mutex_init(&dmux->power_lock);
+	mutex_init(&dmux->ack_lock);
 	init_waitqueue_head(&dmux->pc_wait);
 
 	dmux->pc_irq = platform_get_irq_byname(to_platform_device(dev), "pc");
@@ -264,15 +358,16 @@ int bam_dmux_pm_init(struct bam_dmux *dmux)
 	if (ret)
 		return ret;
 
-	if (!bam_dmux_line_level(dmux, dmux->pc_ack_irq,
-				 &dmux->modem_ack_level))
-		return -EIO;
-
 	/* Our smem bits start cleared: no vote, no acknowledgment. */
 	dmux->vote = false;
 	dmux->ack_toggle = false;
 	qcom_smem_state_update_bits(dmux->pc, dmux->pc_mask, 0);
 	qcom_smem_state_update_bits(dmux->pc_ack, dmux->pc_ack_mask, 0);
+
+	/* Taken again once the interrupt is enabled: this checks the line. */
+	if (!bam_dmux_line_level(dmux, dmux->pc_ack_irq,
+				 &dmux->modem_ack_level))
+		return -EIO;
 
 	pm_runtime_set_autosuspend_delay(dev, BAM_DMUX_AUTOSUSPEND_MS);
 	pm_runtime_use_autosuspend(dev);
@@ -282,8 +377,19 @@ int bam_dmux_pm_init(struct bam_dmux *dmux)
 /* Start following the modem: it may have powered up before us. */
 void bam_dmux_pm_start(struct bam_dmux *dmux)
 {
+	bool level;
+
 	pm_runtime_enable(dmux->dev);
 	enable_irq(dmux->pc_ack_irq);
+	/*
+	 * An ack that toggled the line since probe read it (say, of clearing
+	 * a vote a previous driver left set) was never delivered: take the
+	 * level now that every later toggle will be.
+	 */
+	mutex_lock(&dmux->ack_lock);
+	if (bam_dmux_line_level(dmux, dmux->pc_ack_irq, &level))
+		dmux->modem_ack_level = level;
+	mutex_unlock(&dmux->ack_lock);
 	enable_irq(dmux->pc_irq);
 
 	mutex_lock(&dmux->power_lock);
@@ -316,5 +422,7 @@ void bam_dmux_pm_stop(struct bam_dmux *dmux)
 	bam_dmux_tx_drain(dmux);
 	bam_dmux_rx_stop(dmux);
 	WRITE_ONCE(dmux->modem_up, false);
+	/* no hold can be taken any more: balance the usage count */
+	bam_dmux_pm_release(dmux);
 	mutex_unlock(&dmux->power_lock);
 }

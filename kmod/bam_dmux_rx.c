@@ -37,6 +37,9 @@ static void bam_dmux_rx_callback(void *param,
 	u32 residue = min_t(u32, res->residue, BAM_DMUX_BUFFER_SIZE);
 
 	buf->ok = res->result == DMA_TRANS_NOERROR;
+	/* The pipe was reset under us (modem crash): refill once it is back */
+	if (unlikely(res->result == DMA_TRANS_ABORTED))
+		WRITE_ONCE(buf->dmux->rx_reset, true);
 	buf->avail = BAM_DMUX_BUFFER_SIZE - residue;
 	/* Pairs with smp_load_acquire() in bam_dmux_rx_poll() */
 	smp_store_release(&buf->done, true);
@@ -289,6 +292,11 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 		dmux->dstats.rx_cmd_close++;
 		bam_dmux_chan_event(dmux, f.ch, false);
 		break;
+	case BAM_DMUX_CMD_OPEN_NO_A2_PC:
+		dmux->dstats.rx_cmd_open_no_a2_pc++;
+		WRITE_ONCE(dmux->no_a2_pc, true);
+		bam_dmux_chan_event(dmux, f.ch, true);
+		break;
 	}
 	page_pool_recycle_direct(dmux->pool, page);
 }
@@ -321,7 +329,7 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 		xdp_do_flush();
 	if (ctx.tx)
 		bam_dmux_tx_kick(dmux);
-	if (dmux->rx_running)
+	if (dmux->rx_running && !READ_ONCE(dmux->rx_reset))
 		bam_dmux_rx_refill(dmux, GFP_ATOMIC);
 
 	if (done < budget)
@@ -355,6 +363,7 @@ int bam_dmux_rx_start(struct bam_dmux *dmux)
 	napi_disable(&dmux->napi);
 	dmux->rx = chan;
 	dmux->rx_running = true;
+	WRITE_ONCE(dmux->rx_reset, false);
 	bam_dmux_rx_refill(dmux, GFP_KERNEL);
 	posted = dmux->rx_tail != dmux->rx_head;
 	napi_enable(&dmux->napi);

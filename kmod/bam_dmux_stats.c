@@ -193,6 +193,8 @@ static int bam_dmux_stats_show(struct seq_file *s, void *unused)
 			   READ_ONCE(d->rx_drop[i]));
 	seq_printf(s, "rx_cmd_open %llu\n", READ_ONCE(d->rx_cmd_open));
 	seq_printf(s, "rx_cmd_close %llu\n", READ_ONCE(d->rx_cmd_close));
+	seq_printf(s, "rx_cmd_open_no_a2_pc %llu\n",
+		   READ_ONCE(d->rx_cmd_open_no_a2_pc));
 	seq_printf(s, "rx_alloc_fail %llu\n", READ_ONCE(d->rx_alloc_fail));
 	seq_printf(s, "rx_prep_fail %llu\n", READ_ONCE(d->rx_prep_fail));
 	seq_printf(s, "tx_prep_fail %ld\n", atomic_long_read(&d->tx_prep_fail));
@@ -203,6 +205,7 @@ static int bam_dmux_stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "modem_down %ld\n", atomic_long_read(&d->modem_down));
 	seq_printf(s, "ack_timeout %ld\n", atomic_long_read(&d->ack_timeout));
 	seq_printf(s, "power_fail %ld\n", atomic_long_read(&d->power_fail));
+	seq_printf(s, "modem_lost %ld\n", atomic_long_read(&d->modem_lost));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(bam_dmux_stats);
@@ -213,7 +216,9 @@ static int bam_dmux_state_show(struct seq_file *s, void *unused)
 
 	seq_printf(s, "modem_up %d\n", READ_ONCE(dmux->modem_up));
 	seq_printf(s, "vote %d\n", READ_ONCE(dmux->vote));
-	seq_printf(s, "ack_pending %d\n", READ_ONCE(dmux->ack_pending));
+	seq_printf(s, "pc_hold %d\n", READ_ONCE(dmux->pc_hold));
+	seq_printf(s, "modem_gone %d\n", READ_ONCE(dmux->modem_gone));
+	seq_printf(s, "ack_pending %d\n", atomic_read(&dmux->acks_owed));
 	seq_printf(s, "remote_open %#lx\n", READ_ONCE(dmux->remote_open));
 	spin_lock_bh(&dmux->tx_lock);
 	seq_printf(s, "tx_ready %d\n", dmux->tx_ready);

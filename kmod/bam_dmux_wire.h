@@ -58,6 +58,8 @@ enum bam_dmux_cmd {
 	BAM_DMUX_CMD_DATA = 0,
 	BAM_DMUX_CMD_OPEN = 1,
 	BAM_DMUX_CMD_CLOSE = 2,
+	/* OPEN, and the modem keeps the BAM powered: the host holds its vote */
+	BAM_DMUX_CMD_OPEN_NO_A2_PC = 4,
 };
 
 struct bam_dmux_hdr {
@@ -147,7 +149,7 @@ static inline unsigned int bam_dmux_hdr_build(struct bam_dmux_hdr *hdr, u8 cmd,
 static inline bool bam_dmux_cmd_valid(u8 cmd)
 {
 	return cmd == BAM_DMUX_CMD_DATA || cmd == BAM_DMUX_CMD_OPEN ||
-	       cmd == BAM_DMUX_CMD_CLOSE;
+	       cmd == BAM_DMUX_CMD_CLOSE || cmd == BAM_DMUX_CMD_OPEN_NO_A2_PC;
 }
 
 /* Largest payload a buffer of @buf_size bytes holds: 2040 for 2 KiB. */

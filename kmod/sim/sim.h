@@ -47,6 +47,13 @@ enum sim_power {
 	SIM_DOWN_WAIT,	/* pc lowered, waiting for the host's ack */
 };
 
+/* How a vote that powers a collapsing modem up or down is acknowledged. */
+enum sim_ack_order {
+	SIM_ACK_APART,		/* on its own, ack_delay_ms after the vote */
+	SIM_ACK_WITH_PC,	/* in the state update that changes pc */
+	SIM_ACK_AFTER_PC,	/* in the update right after it */
+};
+
 enum sim_counter {
 	SIM_CNT_TX_FRAMES,
 	SIM_CNT_TX_BYTES,
@@ -63,6 +70,9 @@ enum sim_counter {
 	SIM_CNT_BAD_ADDR,
 	SIM_CNT_RX_TOO_BIG,
 	SIM_CNT_UNEXPECTED_ACK,
+	SIM_CNT_SMSM_READS,
+	SIM_CNT_CRASHES,
+	SIM_CNT_CRASH_ABORTED,
 	SIM_CNT_NUM,
 };
 
@@ -160,6 +170,9 @@ struct sim_modem {
 	struct irq_domain *domain;
 	unsigned int irq_type[SIM_NUM_IRQS];	/* IRQ_TYPE_EDGE_* */
 	unsigned long irq_enabled;		/* atomic bitops */
+	unsigned long last_value;	/* state word at the thread's last read */
+	struct workqueue_struct *smsm_wq;	/* the host's SMSM thread */
+	struct work_struct smsm_work;
 
 	/* modem state, under lock */
 	spinlock_t lock;
@@ -167,14 +180,16 @@ struct sim_modem {
 	bool dma_on;
 	bool want_up;
 	bool stopping;
-	bool pc_level;
-	bool ack_level;
+	bool crashed;		/* crashed, not restarted yet */
+	u32 modem_state;	/* BIT(SIM_IRQ_PC), BIT(SIM_IRQ_PC_ACK) */
 	bool ack_waiting;	/* waiting for a host pc-ack toggle */
 	bool host_vote;
 	u32 host_bits;
 	u32 host_acks;
 	u32 modem_acks;
 	u32 pending_vote_acks;
+	u32 pc_acks;		/* acks owed to the next pc change (ack_order) */
+	enum sim_ack_order ack_order;
 	u8 open_modem;
 	u8 open_host;
 	u8 announce;
@@ -187,6 +202,7 @@ struct sim_modem {
 	struct work_struct power_work;
 	struct work_struct announce_work;
 	struct delayed_work ack_work;
+	struct delayed_work restart_work;
 
 	atomic_t fault_prep;
 	atomic_t fault_alloc_chan;
@@ -206,7 +222,7 @@ static inline void sim_count(struct sim_modem *sim, enum sim_counter c,
 /* sim_dma.c */
 int sim_dma_register(struct sim_modem *sim);
 void sim_dma_unregister(struct sim_modem *sim);
-void sim_dma_power_off(struct sim_modem *sim);
+void sim_dma_power_off(struct sim_modem *sim, bool crash);
 bool sim_dma_rx_has_buffer(struct sim_modem *sim);
 
 void sim_dma_queue_stats(struct sim_modem *sim, unsigned int *rx_posted,
@@ -235,7 +251,7 @@ void sim_rx_burst_end(struct sim_rx_burst *b);
 /* sim_smsm.c */
 int sim_smsm_register(struct sim_modem *sim);
 void sim_smsm_unregister(struct sim_modem *sim);
-void sim_irq_edge(struct sim_modem *sim, unsigned int hwirq, bool rising);
+void sim_smsm_write(struct sim_modem *sim, u32 mask, u32 value);
 
 /* sim_modem.c */
 int sim_modem_init(struct sim_modem *sim);
@@ -243,6 +259,7 @@ void sim_modem_destroy(struct sim_modem *sim);
 void sim_modem_stop(struct sim_modem *sim);
 void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value);
 int sim_modem_set_power(struct sim_modem *sim, bool up);
+int sim_modem_crash(struct sim_modem *sim, unsigned int restart_ms);
 int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch);
 void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 			  unsigned int len);

@@ -29,6 +29,9 @@ static const char * const sim_counter_names[SIM_CNT_NUM] = {
 	[SIM_CNT_BAD_ADDR]		= "bad_addr",
 	[SIM_CNT_RX_TOO_BIG]		= "rx_too_big",
 	[SIM_CNT_UNEXPECTED_ACK]	= "unexpected_ack",
+	[SIM_CNT_SMSM_READS]		= "smsm_reads",
+	[SIM_CNT_CRASHES]		= "crashes",
+	[SIM_CNT_CRASH_ABORTED]		= "crash_aborted",
 };
 
 static const char *sim_counter_name(enum sim_counter c)
@@ -110,7 +113,8 @@ static int sim_power_show(struct seq_file *s, void *unused)
 {
 	struct sim_modem *sim = s->private;
 
-	seq_printf(s, "%s\n", READ_ONCE(sim->pc_level) ? "up" : "down");
+	seq_printf(s, "%s\n",
+		   READ_ONCE(sim->modem_state) & BIT(SIM_IRQ_PC) ? "up" : "down");
 	return 0;
 }
 
@@ -138,8 +142,11 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	bool vote, waiting, dma_on;
 	u32 host_acks, modem_acks;
 	u8 open_modem, open_host;
+	u32 state;
+	bool crashed;
 
 	spin_lock_irq(&sim->lock);
+	crashed = sim->crashed;
 	power = sim->power;
 	vote = sim->host_vote;
 	waiting = sim->ack_waiting;
@@ -148,10 +155,11 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	modem_acks = sim->modem_acks;
 	open_modem = sim->open_modem;
 	open_host = sim->open_host;
+	state = sim->modem_state;
 	spin_unlock_irq(&sim->lock);
 	sim_dma_queue_stats(sim, &rx_posted, &tx_pending, &backlog);
 
-	seq_printf(s, "power %s\n", READ_ONCE(sim->pc_level) ? "up" : "down");
+	seq_printf(s, "power %s\n", state & BIT(SIM_IRQ_PC) ? "up" : "down");
 	seq_printf(s, "host_vote %d\n", vote);
 	seq_printf(s, "host_acks %u\n", host_acks);
 	seq_printf(s, "modem_acks %u\n", modem_acks);
@@ -160,9 +168,10 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "rx_posted %u\n", rx_posted);
 	seq_printf(s, "tx_pending %u\n", tx_pending);
 	seq_printf(s, "host_pc_ack_waiting %d\n", waiting);
-	seq_printf(s, "phase %s\n", names[power]);
+	seq_printf(s, "phase %s\n", crashed ? "crashed" : names[power]);
 	seq_printf(s, "dma %s\n", dma_on ? "on" : "off");
 	seq_printf(s, "rx_backlog %u\n", backlog);
+	seq_printf(s, "modem_state 0x%08x\n", state);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_state);
@@ -214,8 +223,25 @@ static int sim_close_store(struct sim_modem *sim, char *line)
 	return sim_cmd_store(sim, line, BAM_DMUX_CMD_CLOSE);
 }
 
+static int sim_open_no_a2_pc_store(struct sim_modem *sim, char *line)
+{
+	return sim_cmd_store(sim, line, BAM_DMUX_CMD_OPEN_NO_A2_PC);
+}
+
+/* crash: "crash [restart_ms]" */
+static int sim_crash_store(struct sim_modem *sim, char *line)
+{
+	unsigned int ms = 500;
+
+	if (strcmp(line, "crash") && sscanf(line, "crash %u", &ms) != 1)
+		return -EINVAL;
+	return sim_modem_crash(sim, ms);
+}
+
+SIM_DBG_WO(sim_crash);
 SIM_DBG_WO(sim_open);
 SIM_DBG_WO(sim_close);
+SIM_DBG_WO(sim_open_no_a2_pc);
 
 /* ack_delay_ms */
 static int sim_ack_delay_show(struct seq_file *s, void *unused)
@@ -240,6 +266,35 @@ static int sim_ack_delay_store(struct sim_modem *sim, char *line)
 }
 
 SIM_DBG_RW(sim_ack_delay);
+
+/* ack_order */
+static const char * const sim_ack_orders[] = {
+	[SIM_ACK_APART] = "apart",
+	[SIM_ACK_WITH_PC] = "with_pc",
+	[SIM_ACK_AFTER_PC] = "after_pc",
+};
+
+static int sim_ack_order_show(struct seq_file *s, void *unused)
+{
+	struct sim_modem *sim = s->private;
+
+	seq_printf(s, "%s\n", sim_ack_orders[READ_ONCE(sim->ack_order)]);
+	return 0;
+}
+
+static int sim_ack_order_store(struct sim_modem *sim, char *line)
+{
+	int i = sysfs_match_string(sim_ack_orders, line);
+
+	if (i < 0)
+		return i;
+	spin_lock_irq(&sim->lock);
+	sim->ack_order = i;
+	spin_unlock_irq(&sim->lock);
+	return 0;
+}
+
+SIM_DBG_RW(sim_ack_order);
 
 /* collapse */
 static int sim_collapse_show(struct seq_file *s, void *unused)
@@ -387,7 +442,11 @@ void sim_debugfs_init(struct sim_modem *sim)
 	debugfs_create_file("announce", 0600, d, sim, &sim_announce_fops);
 	debugfs_create_file("open", 0200, d, sim, &sim_open_fops);
 	debugfs_create_file("close", 0200, d, sim, &sim_close_fops);
+	debugfs_create_file("crash", 0200, d, sim, &sim_crash_fops);
+	debugfs_create_file("open_no_a2_pc", 0200, d, sim,
+			    &sim_open_no_a2_pc_fops);
 	debugfs_create_file("ack_delay_ms", 0600, d, sim, &sim_ack_delay_fops);
+	debugfs_create_file("ack_order", 0600, d, sim, &sim_ack_order_fops);
 	debugfs_create_file("collapse", 0600, d, sim, &sim_collapse_fops);
 	debugfs_create_file("inject", 0200, d, sim, &sim_inject_fops);
 	debugfs_create_file("gen", 0600, d, sim, &sim_gen_fops);

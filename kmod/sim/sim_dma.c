@@ -487,7 +487,7 @@ void sim_dma_queue_stats(struct sim_modem *sim, unsigned int *rx_posted,
  * The modem switched the engine off: whatever is still queued fails (the
  * host should have terminated it before acknowledging), backlog is lost.
  */
-void sim_dma_power_off(struct sim_modem *sim)
+void sim_dma_power_off(struct sim_modem *sim, bool crash)
 {
 	struct sim_frame *f, *tmp;
 	struct sim_desc *d, *dn;
@@ -499,7 +499,9 @@ void sim_dma_power_off(struct sim_modem *sim)
 
 		spin_lock_irqsave(&sc->lock, flags);
 		list_for_each_entry_safe(d, dn, &sc->issued, node) {
-			sim_count(sim, SIM_CNT_DMA_WHILE_DOWN, 1);
+			/* a crash resets the pipes under the host's transfers */
+			sim_count(sim, crash ? SIM_CNT_CRASH_ABORTED :
+				  SIM_CNT_DMA_WHILE_DOWN, 1);
 			sim_desc_complete(sc, d, DMA_TRANS_ABORTED);
 		}
 		sim_chan_irq(sc);
@@ -798,6 +800,6 @@ void sim_dma_unregister(struct sim_modem *sim)
 	dma_async_device_unregister(&sim->dma);
 	for (i = 0; i < SIM_NUM_CHANS; i++)
 		sim_terminate_all(&sim->chans[i].chan);
-	sim_dma_power_off(sim);
+	sim_dma_power_off(sim, false);
 	sim->dma_registered = false;
 }

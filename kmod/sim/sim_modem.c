@@ -23,6 +23,12 @@ static bool sim_stopping(struct sim_modem *sim)
 	return READ_ONCE(sim->stopping);
 }
 
+/* A handshake wait ends early on removal or on a crash. */
+static bool sim_interrupted(struct sim_modem *sim)
+{
+	return READ_ONCE(sim->stopping) || READ_ONCE(sim->crashed);
+}
+
 /* OPEN the announced channels that are not open yet. */
 static void sim_announce(struct sim_modem *sim)
 {
@@ -34,6 +40,47 @@ static void sim_announce(struct sim_modem *sim)
 		sim_modem_send_cmd(sim, BAM_DMUX_CMD_OPEN, ch);
 }
 
+static void sim_queue_ack(struct sim_modem *sim)
+{
+	lockdep_assert_held(&sim->lock);
+
+	if (sim->pending_vote_acks && sim->ack_delay_ms >= 0 && !sim->stopping)
+		queue_delayed_work(system_percpu_wq, &sim->ack_work,
+				   msecs_to_jiffies(sim->ack_delay_ms));
+}
+
+/* Toggle the pc-ack line: one acknowledgment of a host vote. sim->lock held. */
+static void sim_ack_toggle(struct sim_modem *sim)
+{
+	sim->modem_acks++;
+	sim_smsm_write(sim, BIT(SIM_IRQ_PC_ACK),
+		       ~sim->modem_state & BIT(SIM_IRQ_PC_ACK));
+}
+
+/*
+ * Change the pc line. With ack_order "with_pc" a vote that asked for this
+ * transition is acknowledged in the same state update, with "after_pc" in
+ * the next one. sim->lock held.
+ */
+static void sim_set_pc(struct sim_modem *sim, bool up)
+{
+	bool pay = sim->pc_acks && sim->ack_delay_ms >= 0;
+
+	if (pay && sim->ack_order == SIM_ACK_WITH_PC) {
+		sim->pc_acks--;
+		sim->modem_acks++;
+		sim_smsm_write(sim, BIT(SIM_IRQ_PC) | BIT(SIM_IRQ_PC_ACK),
+			       (up ? BIT(SIM_IRQ_PC) : 0) |
+			       (~sim->modem_state & BIT(SIM_IRQ_PC_ACK)));
+		return;
+	}
+	sim_smsm_write(sim, BIT(SIM_IRQ_PC), up ? BIT(SIM_IRQ_PC) : 0);
+	if (pay && sim->ack_order == SIM_ACK_AFTER_PC) {
+		sim->pc_acks--;
+		sim_ack_toggle(sim);
+	}
+}
+
 static void sim_power_up(struct sim_modem *sim)
 {
 	bool acked;
@@ -42,15 +89,19 @@ static void sim_power_up(struct sim_modem *sim)
 	WRITE_ONCE(sim->dma_on, true);
 	sim->power = SIM_UP_WAIT;
 	sim->ack_waiting = true;
-	WRITE_ONCE(sim->pc_level, true);
+	sim_set_pc(sim, true);
 	spin_unlock_irq(&sim->lock);
 
-	sim_irq_edge(sim, SIM_IRQ_PC, true);
 	wait_event_timeout(sim->ack_wq,
-			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
+			   !READ_ONCE(sim->ack_waiting) || sim_interrupted(sim),
 			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
 
 	spin_lock_irq(&sim->lock);
+	if (sim->crashed) {
+		/* sim_modem_crash() took everything down */
+		spin_unlock_irq(&sim->lock);
+		return;
+	}
 	sim->power = SIM_UP;
 	acked = !sim->ack_waiting;
 	spin_unlock_irq(&sim->lock);
@@ -68,15 +119,18 @@ static void sim_power_down(struct sim_modem *sim)
 	spin_lock_irq(&sim->lock);
 	sim->power = SIM_DOWN_WAIT;
 	sim->ack_waiting = true;
-	WRITE_ONCE(sim->pc_level, false);
+	sim_set_pc(sim, false);
 	spin_unlock_irq(&sim->lock);
 
-	sim_irq_edge(sim, SIM_IRQ_PC, false);
 	wait_event_timeout(sim->ack_wq,
-			   !READ_ONCE(sim->ack_waiting) || sim_stopping(sim),
+			   !READ_ONCE(sim->ack_waiting) || sim_interrupted(sim),
 			   msecs_to_jiffies(SIM_HANDSHAKE_MS));
 
 	spin_lock_irq(&sim->lock);
+	if (sim->crashed) {
+		spin_unlock_irq(&sim->lock);
+		return;
+	}
 	sim->power = SIM_OFF;
 	WRITE_ONCE(sim->dma_on, false);
 	acked = !sim->ack_waiting;
@@ -84,7 +138,7 @@ static void sim_power_down(struct sim_modem *sim)
 
 	if (!acked && !sim_stopping(sim))
 		dev_info(sim->dev, "host did not acknowledge power-down\n");
-	sim_dma_power_off(sim);
+	sim_dma_power_off(sim, false);
 }
 
 static void sim_power_work(struct work_struct *work)
@@ -98,7 +152,7 @@ static void sim_power_work(struct work_struct *work)
 	for (;;) {
 		spin_lock_irq(&sim->lock);
 		want = sim->want_up && !sim->stopping;
-		power = sim->power;
+		power = sim->crashed ? SIM_DOWN_WAIT : sim->power;
 		spin_unlock_irq(&sim->lock);
 
 		if (want && power == SIM_OFF)
@@ -108,6 +162,13 @@ static void sim_power_work(struct work_struct *work)
 		else
 			break;
 	}
+
+	/* votes that caused no transition are acknowledged the ordinary way */
+	spin_lock_irq(&sim->lock);
+	sim->pending_vote_acks += sim->pc_acks;
+	sim->pc_acks = 0;
+	sim_queue_ack(sim);
+	spin_unlock_irq(&sim->lock);
 	mutex_unlock(&sim->power_mutex);
 }
 
@@ -122,15 +183,6 @@ static void sim_announce_work(struct work_struct *work)
 	mutex_unlock(&sim->power_mutex);
 }
 
-static void sim_queue_ack(struct sim_modem *sim)
-{
-	lockdep_assert_held(&sim->lock);
-
-	if (sim->pending_vote_acks && sim->ack_delay_ms >= 0 && !sim->stopping)
-		queue_delayed_work(system_percpu_wq, &sim->ack_work,
-				   msecs_to_jiffies(sim->ack_delay_ms));
-}
-
 /*
  * Toggle the pc-ack line once per host vote change, ack_delay_ms after the
  * change (or after the previous ack, when changes come faster).
@@ -139,23 +191,15 @@ static void sim_ack_work(struct work_struct *work)
 {
 	struct sim_modem *sim = container_of(to_delayed_work(work),
 					     struct sim_modem, ack_work);
-	bool level;
 
 	spin_lock_irq(&sim->lock);
-	if (!sim->pending_vote_acks || sim->stopping ||
+	if (!sim->pending_vote_acks || sim->stopping || sim->crashed ||
 	    sim->ack_delay_ms < 0) {
 		spin_unlock_irq(&sim->lock);
 		return;
 	}
 	sim->pending_vote_acks--;
-	sim->modem_acks++;
-	level = !sim->ack_level;
-	WRITE_ONCE(sim->ack_level, level);
-	spin_unlock_irq(&sim->lock);
-
-	sim_irq_edge(sim, SIM_IRQ_PC_ACK, level);
-
-	spin_lock_irq(&sim->lock);
+	sim_ack_toggle(sim);
 	sim_queue_ack(sim);
 	spin_unlock_irq(&sim->lock);
 }
@@ -180,17 +224,27 @@ void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value)
 
 	if (changed & SIM_BIT_PC) {
 		sim->host_vote = !!(sim->host_bits & SIM_BIT_PC);
-		sim->pending_vote_acks++;
-		if (sim->collapse && !sim->stopping) {
+		if (sim->crashed) {
+			/* nobody there to see it */
+		} else if (sim->collapse && !sim->stopping) {
 			sim->want_up = sim->host_vote;
+			/* ack_order: acknowledged with the pc change it causes */
+			if (sim->ack_order != SIM_ACK_APART)
+				sim->pc_acks++;
+			else
+				sim->pending_vote_acks++;
 			queue_work(sim->wq, &sim->power_work);
+		} else {
+			sim->pending_vote_acks++;
 		}
 		sim_queue_ack(sim);
 	}
 
 	if (changed & SIM_BIT_PC_ACK) {
 		sim->host_acks++;
-		if (sim->ack_waiting) {
+		if (sim->crashed) {
+			/* a crashed modem waits for nothing */
+		} else if (sim->ack_waiting) {
 			sim->ack_waiting = false;
 			/* a late ack to a power-up: announce now */
 			if (sim->power == SIM_UP && !sim->stopping)
@@ -232,6 +286,65 @@ int sim_modem_set_power(struct sim_modem *sim, bool up)
 	return 0;
 }
 
+/* The restarted firmware boots: powers up and announces every channel. */
+static void sim_restart_work(struct work_struct *work)
+{
+	struct sim_modem *sim = container_of(to_delayed_work(work),
+					     struct sim_modem, restart_work);
+
+	spin_lock_irq(&sim->lock);
+	if (sim->stopping) {
+		spin_unlock_irq(&sim->lock);
+		return;
+	}
+	sim->crashed = false;
+	sim->want_up = true;
+	spin_unlock_irq(&sim->lock);
+	queue_work(sim->wq, &sim->power_work);
+}
+
+/**
+ * sim_modem_crash() - the modem crashes (subsystem restart)
+ * @sim: the modem
+ * @restart_ms: delay before the restarted modem powers up again
+ *
+ * Everything at once, with no handshake: the modem's SMSM state word clears
+ * (pc falls; the ack line goes to 0), the BAM pipes are reset under the
+ * host's transfers (queued descriptors complete with DMA_TRANS_ABORTED, the
+ * backlog is lost), the engine is off, pending acks are forgotten and so is
+ * every channel either side opened. The generator stops. After @restart_ms
+ * the modem boots as at probe: raises pc and announces its channels.
+ */
+int sim_modem_crash(struct sim_modem *sim, unsigned int restart_ms)
+{
+	spin_lock_irq(&sim->lock);
+	if (sim->stopping || sim->crashed) {
+		spin_unlock_irq(&sim->lock);
+		return sim->stopping ? -ENODEV : -EBUSY;
+	}
+	sim->crashed = true;
+	sim->power = SIM_OFF;
+	WRITE_ONCE(sim->dma_on, false);
+	sim->ack_waiting = false;
+	sim->pending_vote_acks = 0;
+	sim->pc_acks = 0;
+	sim->open_modem = 0;
+	sim->open_host = 0;
+	sim->want_up = false;
+	sim_smsm_write(sim, ~0U, 0);
+	spin_unlock_irq(&sim->lock);
+	sim_count(sim, SIM_CNT_CRASHES, 1);
+	dev_info(sim->dev, "modem crashed, restarting in %u ms\n", restart_ms);
+
+	wake_up(&sim->ack_wq);
+	sim_gen_stop(sim);
+	cancel_delayed_work(&sim->ack_work);
+	sim_dma_power_off(sim, true);
+	queue_delayed_work(system_percpu_wq, &sim->restart_work,
+			   msecs_to_jiffies(restart_ms));
+	return 0;
+}
+
 void sim_modem_set_ack_delay(struct sim_modem *sim, int ms)
 {
 	spin_lock_irq(&sim->lock);
@@ -252,7 +365,7 @@ int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch)
 		return ret;
 
 	spin_lock_irq(&sim->lock);
-	if (cmd == BAM_DMUX_CMD_OPEN)
+	if (cmd == BAM_DMUX_CMD_OPEN || cmd == BAM_DMUX_CMD_OPEN_NO_A2_PC)
 		sim->open_modem |= BIT(ch);
 	else
 		sim->open_modem &= ~BIT(ch);
@@ -311,6 +424,10 @@ void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 		sim->open_host &= ~BIT(f.ch);
 		spin_unlock_irqrestore(&sim->lock, flags);
 		break;
+	default:
+		/* OPEN_NO_A2_PC is the modem's to send */
+		sim_count(sim, SIM_CNT_WIRE_ERR + BAM_DMUX_WIRE_CMD - 1, 1);
+		break;
 	}
 }
 
@@ -322,6 +439,7 @@ int sim_modem_init(struct sim_modem *sim)
 	INIT_WORK(&sim->power_work, sim_power_work);
 	INIT_WORK(&sim->announce_work, sim_announce_work);
 	INIT_DELAYED_WORK(&sim->ack_work, sim_ack_work);
+	INIT_DELAYED_WORK(&sim->restart_work, sim_restart_work);
 	sim->power = SIM_OFF;
 
 	sim->wq = alloc_ordered_workqueue("bam_dmux_sim", 0);
@@ -340,6 +458,7 @@ void sim_modem_stop(struct sim_modem *sim)
 	wake_up(&sim->ack_wq);
 
 	sim_gen_stop(sim);
+	cancel_delayed_work_sync(&sim->restart_work);
 	cancel_delayed_work_sync(&sim->ack_work);
 	cancel_work_sync(&sim->announce_work);
 	/* powers down without waiting: stopping ends the handshake waits */

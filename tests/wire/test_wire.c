@@ -196,11 +196,11 @@ static void test_errors(void)
 	ok = 1;
 	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 3, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_CMD);
 	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 255, 0, 0, 0, 8, 0, &f) == BAM_DMUX_WIRE_CMD);
-	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 4, 0, 0, 0, 8, 1, &f) == BAM_DMUX_WIRE_CMD);
+	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 5, 0, 0, 0, 8, 1, &f) == BAM_DMUX_WIRE_CMD);
 	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 3, 0, 200, 5000, 8, 0, &f) == BAM_DMUX_WIRE_CMD);
 	CHECK(ok, !bam_dmux_cmd_valid(3) && bam_dmux_cmd_valid(0) && bam_dmux_cmd_valid(1) &&
-		      bam_dmux_cmd_valid(2));
-	result(ok, "error bad_cmd: 3, 4, 255, checked before channel and len");
+		      bam_dmux_cmd_valid(2) && bam_dmux_cmd_valid(4) && !bam_dmux_cmd_valid(5));
+	result(ok, "error bad_cmd: 3 (STATUS), 5, 255, checked before channel and len");
 
 	ok = 1;
 	CHECK(ok, parse_raw(BAM_DMUX_HDR_MAGIC, 0, 0, 8, 0, 8, 0, &f) == BAM_DMUX_WIRE_CH);
