@@ -10,6 +10,7 @@ bd_setup
 
 modem_is() { [ "$(drv_state modem_up)" = "$1" ]; }
 down0=$(drv_stat modem_down)
+dmad0=$(sim_counter dma_while_down)
 msgs0=$(dmesg | grep -c -e "dropped [0-9]* TX frames" -e "TX did not complete")
 
 cycles=$(bd_cycles 3)
@@ -34,7 +35,7 @@ for i in $(seq "$cycles"); do
 done
 
 expect_eq "modem_down events" $(( $(drv_stat modem_down) - down0 )) "$cycles"
-expect_eq "DMA while the modem was down" "$(sim_counter dma_while_down)" 0
+expect_eq "DMA while the modem was down" $(( $(sim_counter dma_while_down) - dmad0 )) 0
 log "TX drop messages: $(( $(dmesg | grep -c -e "dropped [0-9]* TX frames" -e "TX did not complete") - msgs0 ))"
 for ch in 1 6; do
 	wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic on channel $ch after the power cycles"

@@ -37,7 +37,7 @@ for i in 1 2 3; do
 	sim_set crash "crash 4000"
 	# (mainline's driver does not reflect the modem in the carrier)
 	if drv_counts; then
-		wait_for 5 test "$(carrier)" = 0 || fail "carrier still on after crash $i"
+		wait_cond 5 '[ "$(carrier)" = 0 ]' || fail "carrier still on after crash $i"
 	fi
 	# until the host sees pc fall it still issues transfers (they fail)
 	drv_counts && { wait_for 5 modem_is 0 || fail "driver did not follow crash $i"; }
