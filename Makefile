@@ -168,7 +168,8 @@ sparse:
 test-host:
 	scripts/check.sh test-host
 
-$(TESTS_OUT)/test_wire: tests/wire/test_wire.c kmod/bam_dmux_wire.h tests/wire/bam_dmux_wire_host.h
+$(TESTS_OUT)/test_wire: tests/wire/test_wire.c kmod/bam_dmux_wire.h tests/wire/bam_dmux_wire_host.h \
+		tests/wire/tap_result.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(WIRE_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all $< -o $@
 
@@ -185,7 +186,8 @@ wire-fuzz: $(TESTS_OUT)/fuzz_wire
 
 # The QMAP walker (kmod/bam_dmux_map.h), same shim and flags; its fuzz run is MAP_FUZZ_SECONDS.
 MAP_FUZZ_SECONDS ?= $(FUZZ_SECONDS)
-$(TESTS_OUT)/test_map: tests/map/test_map.c kmod/bam_dmux_map.h tests/wire/bam_dmux_wire_host.h
+$(TESTS_OUT)/test_map: tests/map/test_map.c kmod/bam_dmux_map.h tests/wire/bam_dmux_wire_host.h \
+		tests/wire/tap_result.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(WIRE_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all $< -o $@
 

@@ -14,26 +14,12 @@
 #include <string.h>
 
 #include "bam_dmux_map.h"
+#include "tap_result.h"
 
 _Static_assert(sizeof(struct bam_dmux_map_hdr) == BAM_DMUX_MAP_HDR_SIZE, "MAP header is 4 bytes");
 _Static_assert(sizeof(struct bam_dmux_map_v5_csum) == BAM_DMUX_MAP_CSUM_HDR_SIZE, "v5 csum 4");
 _Static_assert(sizeof(struct bam_dmux_map_v4_trailer) == BAM_DMUX_MAP_TRAILER_SIZE, "trailer 8");
 
-static int tests, failures;
-
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!ok)
-		failures++;
-	printf("%sok %d ", ok ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static int check(int cond, const char *what, int line)
 {
@@ -903,8 +889,5 @@ int main(void)
 	test_names();
 	test_build();
 	test_build_aggregate();
-	printf("1..%d\n", tests);
-	if (failures)
-		printf("# %d of %d failed\n", failures, tests);
-	return failures ? 1 : 0;
+	return tap_end();
 }

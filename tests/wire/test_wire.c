@@ -12,25 +12,11 @@
 #include <string.h>
 
 #include "bam_dmux_wire.h"
+#include "tap_result.h"
 
 _Static_assert(sizeof(struct bam_dmux_hdr) == BAM_DMUX_HDR_SIZE, "header is 8 bytes");
 _Static_assert(BAM_DMUX_MAX_DATA_SIZE == 2040, "2048-byte buffers");
 
-static int tests, failures;
-
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!ok)
-		failures++;
-	printf("%sok %d ", ok ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /* A diagnostic that does not count as a result. */
 static int check(int cond, const char *what)
@@ -437,8 +423,5 @@ int main(void)
 	test_ip_version();
 	test_len_max();
 	test_signal_dyn_mtu();
-	printf("1..%d\n", tests);
-	if (failures)
-		printf("# %d of %d failed\n", failures, tests);
-	return failures ? 1 : 0;
+	return tap_end();
 }
