@@ -281,6 +281,12 @@ quiet_channel() {
 
 loud_channel() { bd_addr_channel "$1"; }
 
+# Every channel quiet: for tests of the shared power state (runtime PM, the
+# vote, the modem's collapse), where any channel's IPv6 chatter (router
+# solicitations, MLD reports after setup) would wake the device under them.
+quiet_all() { for _qc in 0 1 2 3 4 5 6 7; do quiet_channel "$_qc"; done; }
+loud_all() { bd_addr_channels 0 1 2 3 4 5 6 7; }
+
 # ends_mark CH, then ends_agree CH: since the mark, what one end of the
 # channel sent the other received (both directions).
 ends_mark() {

@@ -12,7 +12,7 @@ require_sim
 bd_setup
 
 ch=3
-quiet_channel $ch
+quiet_all
 suspended() { [ "$(rpm_status)" = suspended ]; }
 phase_is() { [ "$(sim_get state phase)" = "$1" ]; }
 # mainline's driver has no debugfs counters: the packet is its proof
@@ -23,7 +23,7 @@ cleanup() {
 	sim_set collapse 0
 	sim_set ack_order apart
 	sim_set power up
-	loud_channel $ch
+	loud_all
 }
 trap cleanup EXIT
 
