@@ -28,6 +28,9 @@ cleanup() {
 trap cleanup EXIT
 
 sim_set collapse 1
+# a collapsing modem follows vote changes: if the host was already idle
+# (vote 0) when collapse was set, one packet makes the change that collapses it
+ping -c 1 -W 5 "10.$ch.0.2" >/dev/null || fail "no traffic before the test"
 for order in with_pc after_pc with_pc after_pc; do
 	wait_for 30 suspended || fail "not suspended: $(rpm_status)"
 	wait_for 10 phase_is down || fail "modem did not collapse: $(sim_get state phase)"
