@@ -700,14 +700,9 @@ int cmd_status(int argc, char **argv)
 
 	if (argc)
 		return fail(EX_USAGE, "status takes no arguments ('%s'; -i IFACE selects)", argv[0]);
-	if ((rc = ifaces_collect(&v, &n)))
+	rc = ifaces_open(&v, &n, &f, &have);
+	if (rc)
 		return rc;
-	rc = open_maps(&f, 0);
-	if (rc != EX_OK && rc != EX_NOMAPS) {
-		ifaces_free(v, n);
-		return rc;
-	}
-	have = rc == EX_OK;
 	if (have) {
 		dmux_config_get(&f, &c);
 		nr = dmux_rules_read(&f, &ids, &rules);

@@ -38,6 +38,8 @@ struct iface {
 /* Fill @list with the selected interfaces (-i, or every wwan/BAM-DMUX one). */
 int ifaces_collect(struct iface **list, int *n);
 void ifaces_free(struct iface *list, int n);
+/* ifaces_collect(), then the maps if something is attached (*have); on error nothing is left. */
+int ifaces_open(struct iface **list, int *n, struct dmux_fds *f, int *have);
 /* Counters from the maps (fds may be NULL: no dmux maps). */
 void iface_read_counters(struct iface *i, const struct dmux_fds *f);
 int iface_xdp_query(struct iface *i);

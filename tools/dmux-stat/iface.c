@@ -356,6 +356,21 @@ void iface_read_counters(struct iface *i, const struct dmux_fds *f)
 	}
 }
 
+int ifaces_open(struct iface **list, int *n, struct dmux_fds *f, int *have)
+{
+	int rc = ifaces_collect(list, n);
+
+	if (rc == EX_OK) {
+		rc = open_maps(f, 0);
+		*have = rc == EX_OK;
+		if (rc == EX_NOMAPS)
+			rc = EX_OK;
+	}
+	if (rc != EX_OK)
+		ifaces_free(*list, *n);
+	return rc;
+}
+
 void ifaces_free(struct iface *list, int n)
 {
 	for (int k = 0; k < n; k++) {

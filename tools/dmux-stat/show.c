@@ -181,17 +181,9 @@ int cmd_show(void)
 	struct iface *v;
 	int n, rc, have;
 
-	rc = ifaces_collect(&v, &n);
-	if (rc) {
-		ifaces_free(v, n);
+	rc = ifaces_open(&v, &n, &f, &have);
+	if (rc)
 		return rc;
-	}
-	rc = open_maps(&f, 0);
-	if (rc != EX_OK && rc != EX_NOMAPS) {
-		ifaces_free(v, n);
-		return rc;
-	}
-	have = rc == EX_OK;
 	for (int k = 0; k < n; k++)
 		iface_read_counters(&v[k], have ? &f : NULL);
 	if (g_opts.prometheus)

@@ -160,17 +160,9 @@ int cmd_watch(void)
 	struct timespec next;
 
 	tty = isatty(fileno(g_opts.out)) && !g_opts.json;
-	rc = ifaces_collect(&v, &n);
-	if (rc) {
-		ifaces_free(v, n);
+	rc = ifaces_open(&v, &n, &f, &have);
+	if (rc)
 		return rc;
-	}
-	rc = open_maps(&f, 0);
-	if (rc != EX_OK && rc != EX_NOMAPS) {
-		ifaces_free(v, n);
-		return rc;
-	}
-	have = rc == EX_OK;
 	prev = calloc(n ? n : 1, sizeof(*prev));
 	r = calloc(n ? n : 1, sizeof(*r));
 	sigaction(SIGINT, &sa, NULL);
