@@ -168,12 +168,12 @@ sparse:
 test-host:
 	scripts/check.sh test-host
 
-$(TESTS_OUT)/test_wire: tests/wire/test_wire.c kmod/bam_dmux_wire.h tests/wire/bam_dmux_wire_host.h \
+$(TESTS_OUT)/test_wire: tests/wire/test_wire.c kmod/bam_dmux_wire.h kmod/sim/sim_wire.h tests/wire/bam_dmux_wire_host.h \
 		tests/wire/tap_result.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(WIRE_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all $< -o $@
 
-$(TESTS_OUT)/fuzz_wire: tests/wire/fuzz_wire.c kmod/bam_dmux_wire.h tests/wire/bam_dmux_wire_host.h
+$(TESTS_OUT)/fuzz_wire: tests/wire/fuzz_wire.c kmod/bam_dmux_wire.h kmod/sim/sim_wire.h tests/wire/bam_dmux_wire_host.h
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Itests/wire -Ikmod $< -o $@

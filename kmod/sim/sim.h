@@ -18,7 +18,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "../bam_dmux_wire.h"
+#include "sim_wire.h"
 
 #define SIM_NUM_CHANS		6
 #define SIM_PIPE_TX		4	/* host to modem, MEM_TO_DEV */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "bam_dmux_wire.h"
+#include "sim/sim_wire.h"
 
 #define FAIL(...) do { fprintf(stderr, "invariant: " __VA_ARGS__); fputc('\n', stderr); abort(); } while (0)
 

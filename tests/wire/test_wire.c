@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bam_dmux_wire.h"
+#include "sim/sim_wire.h"
 #include "tap_result.h"
 
 _Static_assert(sizeof(struct bam_dmux_hdr) == BAM_DMUX_HDR_SIZE, "header is 8 bytes");
