@@ -34,6 +34,8 @@
 #define BAM_DMUX_AUTOSUSPEND_MS		1000
 #define BAM_DMUX_REMOTE_TIMEOUT		msecs_to_jiffies(2000)
 #define BAM_DMUX_REFILL_RETRY		msecs_to_jiffies(100)
+/* TX frames with the engine and none completed for this long: stalled */
+#define BAM_DMUX_TX_STALL		msecs_to_jiffies(1000)
 
 /* Why a frame from the modem was dropped before reaching a channel. */
 enum bam_dmux_rx_drop {
@@ -120,6 +122,7 @@ struct bam_dmux_dev_stats {
 	atomic_long_t tx_map_fail;
 	atomic_long_t tx_busy;
 	atomic_long_t tx_ring_full;
+	atomic_long_t tx_stall;
 	atomic_long_t modem_up;
 	atomic_long_t modem_down;
 	atomic_long_t ack_timeout;
@@ -181,6 +184,8 @@ struct bam_dmux {
 	bool tx_stopped;	/* channel queues stopped: ring full */
 	struct work_struct tx_wakeup_work;
 	wait_queue_head_t tx_wait;
+	struct delayed_work tx_stall_work;	/* while the engine has frames */
+	unsigned int tx_stall_tail;	/* tx_tail when it last looked */
 
 	/* Channels */
 	unsigned long remote_open;	/* channels the modem opened */
@@ -238,6 +243,7 @@ int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);
 void bam_dmux_tx_drain(struct bam_dmux *dmux);
+void bam_dmux_tx_exit(struct bam_dmux *dmux);
 void bam_dmux_tx_start_queue(struct bam_dmux *dmux, struct net_device *dev);
 void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,
 			bool attach);

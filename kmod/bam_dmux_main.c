@@ -277,6 +277,7 @@ static void bam_dmux_remove(struct platform_device *pdev)
 	/* RX is stopped: no OPEN or CLOSE can queue these again. */
 	cancel_work_sync(&dmux->chan_work);
 	cancel_work_sync(&dmux->tx_wakeup_work);
+	bam_dmux_tx_exit(dmux);
 
 	bam_dmux_netdevs_free(dmux);
 	bam_dmux_debugfs_exit(dmux);

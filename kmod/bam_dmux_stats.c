@@ -201,6 +201,7 @@ static int bam_dmux_stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "tx_map_fail %ld\n", atomic_long_read(&d->tx_map_fail));
 	seq_printf(s, "tx_busy %ld\n", atomic_long_read(&d->tx_busy));
 	seq_printf(s, "tx_ring_full %ld\n", atomic_long_read(&d->tx_ring_full));
+	seq_printf(s, "tx_stall %ld\n", atomic_long_read(&d->tx_stall));
 	seq_printf(s, "modem_up %ld\n", atomic_long_read(&d->modem_up));
 	seq_printf(s, "modem_down %ld\n", atomic_long_read(&d->modem_down));
 	seq_printf(s, "ack_timeout %ld\n", atomic_long_read(&d->ack_timeout));
@@ -224,6 +225,8 @@ static int bam_dmux_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "tx_ready %d\n", dmux->tx_ready);
 	seq_printf(s, "tx_queued %u\n", dmux->tx_head - dmux->tx_tail);
 	seq_printf(s, "tx_in_flight %u\n", dmux->tx_submitted - dmux->tx_tail);
+	seq_printf(s, "tx_watchdog %d\n",
+		   delayed_work_pending(&dmux->tx_stall_work));
 	spin_unlock_bh(&dmux->tx_lock);
 	seq_printf(s, "rx_posted %u\n",
 		   READ_ONCE(dmux->rx_tail) - READ_ONCE(dmux->rx_head));

@@ -11,6 +11,11 @@
  * The ring holds one runtime PM reference while it is not empty. When the
  * host side is suspended, frames wait in the ring and a work item resumes
  * the device (the power handshake sleeps) and then submits them.
+ *
+ * A completion whose interrupt is lost never arrives: bam_dma completes
+ * descriptors only from its interrupt handler. A watchdog that runs only
+ * while the engine has frames resets the pipe when none completed for a
+ * whole BAM_DMUX_TX_STALL (bam_dmux_tx_stall_work()).
  */
 #include <linux/dma-mapping.h>
 #include <linux/pm_runtime.h>
@@ -216,8 +221,15 @@ static void bam_dmux_tx_flush(struct bam_dmux *dmux)
 		failed = true;
 	}
 
-	if (issued)
+	if (issued) {
 		dma_async_issue_pending(dmux->tx);
+		/* a no-op while it runs: it re-arms itself while busy */
+		if (!delayed_work_pending(&dmux->tx_stall_work)) {
+			dmux->tx_stall_tail = dmux->tx_tail;
+			queue_delayed_work(system_wq, &dmux->tx_stall_work,
+					   BAM_DMUX_TX_STALL);
+		}
+	}
 	if (failed)
 		bam_dmux_tx_reclaim(dmux);
 }
@@ -521,6 +533,23 @@ static bool bam_dmux_tx_idle(struct bam_dmux *dmux)
 	return idle;
 }
 
+/* Fail whatever the engine still holds: it will never complete. */
+static void bam_dmux_tx_fail_in_flight(struct bam_dmux *dmux)
+{
+	lockdep_assert_held(&dmux->tx_lock);
+
+	while (dmux->tx_tail != dmux->tx_submitted) {
+		struct bam_dmux_tx_buf *buf;
+
+		buf = bam_dmux_tx_slot(dmux, dmux->tx_tail);
+		if (!buf->done) {
+			buf->failed = true;
+			buf->done = true;
+		}
+		bam_dmux_tx_reclaim(dmux);
+	}
+}
+
 /*
  * The modem powers down: stop submitting, let the engine finish what it has
  * (the modem keeps its DMA on until we acknowledge), then release the TX
@@ -539,17 +568,7 @@ void bam_dmux_tx_drain(struct bam_dmux *dmux)
 		dmaengine_terminate_sync(dmux->tx);
 
 	spin_lock_bh(&dmux->tx_lock);
-	/* Whatever the engine still had will never complete now. */
-	while (dmux->tx_tail != dmux->tx_submitted) {
-		struct bam_dmux_tx_buf *buf;
-
-		buf = bam_dmux_tx_slot(dmux, dmux->tx_tail);
-		if (!buf->done) {
-			buf->failed = true;
-			buf->done = true;
-		}
-		bam_dmux_tx_reclaim(dmux);
-	}
+	bam_dmux_tx_fail_in_flight(dmux);
 	dropped = bam_dmux_tx_drop_waiting(dmux);
 	spin_unlock_bh(&dmux->tx_lock);
 
@@ -561,6 +580,61 @@ void bam_dmux_tx_drain(struct bam_dmux *dmux)
 		dma_release_channel(dmux->tx);
 		dmux->tx = NULL;
 	}
+}
+
+/*
+ * The TX watchdog. It runs every BAM_DMUX_TX_STALL while the engine holds
+ * frames, and never when it holds none (armed by the flush that hands the
+ * engine its frames). If no frame completed since it last looked, their
+ * interrupt was lost (or the pipe hung): the engine may well have sent
+ * them, but bam_dma completes descriptors only from its interrupt handler,
+ * so nothing but another interrupt would ever complete them, and with the
+ * ring full or the host idle none comes. Reset the pipe, count the frames
+ * as errors, go on with what waits. A stall is seen within one to two
+ * periods: 1 s is orders of magnitude above a transfer's time on a phone
+ * (microseconds) or in the VM lane (milliseconds), and well under the
+ * stack's own TX watchdog (5 s).
+ */
+static void bam_dmux_tx_stall_work(struct work_struct *work)
+{
+	struct bam_dmux *dmux = container_of(to_delayed_work(work),
+					     struct bam_dmux, tx_stall_work);
+	unsigned int lost;
+
+	/* the power path releases the channel under power_lock */
+	mutex_lock(&dmux->power_lock);
+	spin_lock_bh(&dmux->tx_lock);
+	if (!dmux->tx_ready || !dmux->tx ||
+	    dmux->tx_tail == dmux->tx_submitted) {
+		spin_unlock_bh(&dmux->tx_lock);
+		goto out;
+	}
+	if (dmux->tx_tail != dmux->tx_stall_tail) {
+		dmux->tx_stall_tail = dmux->tx_tail;
+		queue_delayed_work(system_wq, &dmux->tx_stall_work,
+				   BAM_DMUX_TX_STALL);
+		spin_unlock_bh(&dmux->tx_lock);
+		goto out;
+	}
+	/* no new submission while the pipe resets */
+	dmux->tx_ready = false;
+	lost = dmux->tx_submitted - dmux->tx_tail;
+	spin_unlock_bh(&dmux->tx_lock);
+
+	dmaengine_terminate_sync(dmux->tx);
+
+	spin_lock_bh(&dmux->tx_lock);
+	bam_dmux_tx_fail_in_flight(dmux);
+	dmux->tx_ready = true;
+	bam_dmux_tx_flush(dmux);
+	spin_unlock_bh(&dmux->tx_lock);
+
+	atomic_long_inc(&dmux->dstats.tx_stall);
+	dev_warn_ratelimited(dmux->dev,
+			     "TX stalled (completion lost?): pipe reset, %u frames counted as errors\n",
+			     lost);
+out:
+	mutex_unlock(&dmux->power_lock);
 }
 
 static void bam_dmux_tx_wakeup_work(struct work_struct *work)
@@ -597,6 +671,13 @@ void bam_dmux_tx_init(struct bam_dmux *dmux)
 	spin_lock_init(&dmux->tx_lock);
 	init_waitqueue_head(&dmux->tx_wait);
 	INIT_WORK(&dmux->tx_wakeup_work, bam_dmux_tx_wakeup_work);
+	INIT_DELAYED_WORK(&dmux->tx_stall_work, bam_dmux_tx_stall_work);
 	for (i = 0; i < BAM_DMUX_TX_RING; i++)
 		dmux->tx_bufs[i].dmux = dmux;
+}
+
+/* After the power path stopped: the watchdog finds nothing more to do. */
+void bam_dmux_tx_exit(struct bam_dmux *dmux)
+{
+	cancel_delayed_work_sync(&dmux->tx_stall_work);
 }

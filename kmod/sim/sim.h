@@ -73,6 +73,7 @@ enum sim_counter {
 	SIM_CNT_SMSM_READS,
 	SIM_CNT_CRASHES,
 	SIM_CNT_CRASH_ABORTED,
+	SIM_CNT_IRQ_LOST,
 	SIM_CNT_NUM,
 };
 
@@ -103,10 +104,14 @@ struct sim_chan {
 	spinlock_t lock;		/* protects the lists and backlog */
 	struct list_head submitted;
 	struct list_head issued;
-	struct list_head completed;
+	struct list_head done;		/* done in hardware, not signalled */
+	unsigned int ndone;		/* entries on done */
+	struct list_head completed;	/* signalled: cookie complete */
 	struct list_head free;		/* idle descriptors of pool */
 	struct sim_desc *pool;		/* SIM_DESC_POOL, wired pipes only */
-	struct work_struct bh_work;	/* on system_bh_wq */
+	struct work_struct bh_work;	/* the interrupt: on system_bh_wq */
+	struct work_struct hw_work;	/* TX: the modem reads host frames */
+	unsigned long irq_raised;	/* bit 0: the BAM signalled this pipe */
 	struct dma_slave_config cfg;
 	enum dma_transfer_direction dir;	/* wired direction */
 	bool allocated;
@@ -206,6 +211,7 @@ struct sim_modem {
 
 	atomic_t fault_prep;
 	atomic_t fault_alloc_chan;
+	atomic_t fault_lose_irq;
 	atomic64_t cnt[SIM_CNT_NUM];
 
 	struct net_device *mdm[BAM_DMUX_NUM_CH];

@@ -32,6 +32,7 @@ static const char * const sim_counter_names[SIM_CNT_NUM] = {
 	[SIM_CNT_SMSM_READS]		= "smsm_reads",
 	[SIM_CNT_CRASHES]		= "crashes",
 	[SIM_CNT_CRASH_ABORTED]		= "crash_aborted",
+	[SIM_CNT_IRQ_LOST]		= "irq_lost",
 };
 
 static const char *sim_counter_name(enum sim_counter c)
@@ -137,7 +138,7 @@ static int sim_state_show(struct seq_file *s, void *unused)
 		[SIM_UP] = "up", [SIM_DOWN_WAIT] = "powering-down",
 	};
 	struct sim_modem *sim = s->private;
-	unsigned int rx_posted, tx_pending, backlog;
+	unsigned int rx_posted, tx_pending, backlog, silent;
 	enum sim_power power;
 	bool vote, waiting, dma_on;
 	u32 host_acks, modem_acks;
@@ -172,6 +173,15 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "dma %s\n", dma_on ? "on" : "off");
 	seq_printf(s, "rx_backlog %u\n", backlog);
 	seq_printf(s, "modem_state 0x%08x\n", state);
+	/*
+	 * Done in hardware, their interrupt lost: not complete to the host.
+	 * A snapshot without the pipes' locks, as a register read would be.
+	 */
+	silent = data_race(READ_ONCE(sim->chans[SIM_PIPE_TX].ndone));
+	seq_printf(s, "tx_silent %u\n", silent);
+	/* the same for the RX pipe */
+	silent = data_race(READ_ONCE(sim->chans[SIM_PIPE_RX].ndone));
+	seq_printf(s, "rx_silent %u\n", silent);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_state);
@@ -403,6 +413,7 @@ static int sim_fault_show(struct seq_file *s, void *unused)
 	seq_printf(s, "prep_fail %d\n", atomic_read(&sim->fault_prep));
 	seq_printf(s, "alloc_chan_fail %d\n",
 		   atomic_read(&sim->fault_alloc_chan));
+	seq_printf(s, "lose_irq %d\n", atomic_read(&sim->fault_lose_irq));
 	return 0;
 }
 
@@ -425,6 +436,8 @@ static int sim_fault_store(struct sim_modem *sim, char *line)
 		atomic_set(&sim->fault_prep, n);
 	else if (!strcmp(line, "alloc_chan_fail"))
 		atomic_set(&sim->fault_alloc_chan, n);
+	else if (!strcmp(line, "lose_irq"))
+		atomic_set(&sim->fault_lose_irq, n);
 	else
 		return -EINVAL;
 	return 0;

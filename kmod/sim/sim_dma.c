@@ -82,31 +82,75 @@ static void sim_desc_copy(struct sim_desc *d, u32 pos, void *buf, u32 len,
 }
 
 /*
- * Raise the pipe's "interrupt" if it has completions: they run in softirq
- * context on the first online CPU, where an SoC routes the BAM interrupt by
- * default, whatever CPU the modem model itself runs on. Like a BAM, which
- * signals once for all descriptors done since its status was last read, the
- * model raises it once per batch of completions, not per descriptor.
+ * The BAM's interrupt. A BAM has one interrupt line for all its pipes, and
+ * bam_dma's handler (process_channel_irqs()) reads which pipes have events
+ * and, for each, how far the hardware got, then completes every descriptor
+ * up to there (vchan_cookie_complete(): the cookie completes and the
+ * callback is queued to its tasklet). So descriptors the hardware finished
+ * are not complete to dmaengine until an interrupt is handled: a lost
+ * interrupt leaves them done but silent (dmaengine_tx_status() says
+ * DMA_IN_PROGRESS, no callback runs) until the next interrupt of either
+ * pipe completes them all. The fault "lose_irq N" loses the next N.
+ *
+ * The handler runs in softirq context on the first online CPU, where an
+ * SoC routes the BAM interrupt by default, whatever CPU the modem model
+ * itself runs on. Like a BAM, which signals once for all descriptors done
+ * since its status was last read, the model raises it once per batch of
+ * completions, not per descriptor. Any context, any pipe lock may be held.
  */
+static void sim_bam_irq(struct sim_modem *sim)
+{
+	int i;
+
+	if (atomic_dec_if_positive(&sim->fault_lose_irq) >= 0) {
+		sim_count(sim, SIM_CNT_IRQ_LOST, 1);
+		return;
+	}
+	for (i = SIM_PIPE_TX; i <= SIM_PIPE_RX; i++) {
+		struct sim_chan *sc = &sim->chans[i];
+
+		/* the status read: a pipe with nothing done has no event */
+		if (!data_race(READ_ONCE(sc->ndone)))
+			continue;
+		set_bit(0, &sc->irq_raised);
+		queue_work_on(cpumask_first(cpu_online_mask), system_bh_wq,
+			      &sc->bh_work);
+	}
+}
+
+/* Raise the interrupt if this pipe has finished something. */
 static void sim_chan_irq(struct sim_chan *sc)
 {
 	lockdep_assert_held(&sc->lock);
 
-	if (!list_empty(&sc->completed))
-		queue_work_on(cpumask_first(cpu_online_mask), system_bh_wq,
-			      &sc->bh_work);
+	if (sc->ndone)
+		sim_bam_irq(sc->sim);
 }
 
-/* What dma_cookie_complete() and vchan_cookie_complete() do. */
+/* The hardware finished a descriptor: its interrupt is yet to come. */
 static void sim_desc_complete(struct sim_chan *sc, struct sim_desc *d,
 			      enum dmaengine_tx_result result)
 {
 	lockdep_assert_held(&sc->lock);
 
 	d->result = result;
-	sc->chan.completed_cookie = d->txd.cookie;
-	d->txd.cookie = 0;
-	list_move_tail(&d->node, &sc->completed);
+	list_move_tail(&d->node, &sc->done);
+	sc->ndone++;
+}
+
+/* The interrupt handler's part: what dma_cookie_complete() does. */
+static void sim_chan_signal(struct sim_chan *sc)
+{
+	struct sim_desc *d;
+
+	lockdep_assert_held(&sc->lock);
+
+	list_for_each_entry(d, &sc->done, node) {
+		sc->chan.completed_cookie = d->txd.cookie;
+		d->txd.cookie = 0;
+	}
+	list_splice_tail_init(&sc->done, &sc->completed);
+	sc->ndone = 0;
 }
 
 /* A descriptor from the pipe's pool, or allocated if the pool is empty. */
@@ -176,24 +220,25 @@ static void sim_desc_callback(struct dma_async_tx_descriptor *txd,
 }
 
 /*
- * Host-to-modem pipe: the modem reads each issued frame. BH context; the
- * caller, sim_chan_bh(), completes them right after.
+ * Host-to-modem pipe: the modem reads each issued frame, on its own CPU,
+ * then the BAM raises its interrupt once for the batch.
  */
-static void sim_tx_process(struct sim_chan *sc)
+static void sim_tx_hw_work(struct work_struct *work)
 {
+	struct sim_chan *sc = container_of(work, struct sim_chan, hw_work);
 	struct sim_modem *sim = sc->sim;
 	u8 *buf = sim->tx_buf;
 	unsigned long flags;
 	struct sim_desc *d;
+	bool any = false;
 	u32 len;
 
 	for (;;) {
 		spin_lock_irqsave(&sc->lock, flags);
 		d = list_first_entry_or_null(&sc->issued, struct sim_desc, node);
-		if (!d) {
-			spin_unlock_irqrestore(&sc->lock, flags);
-			return;
-		}
+		if (!d)
+			break;
+		any = true;
 		if (d->bad) {
 			sim_count(sim, SIM_CNT_BAD_ADDR, 1);
 			sim_desc_complete(sc, d, DMA_TRANS_READ_FAILED);
@@ -209,13 +254,17 @@ static void sim_tx_process(struct sim_chan *sc)
 		/* only the header is read when len exceeds the copy */
 		sim_modem_host_frame(sim, buf, len);
 	}
+	if (any)
+		sim_chan_irq(sc);
+	spin_unlock_irqrestore(&sc->lock, flags);
 }
 
 /*
- * Runs on system_bh_wq: softirq context, like bam_dma's tasklet. As
- * virt-dma's vchan_complete(), it takes every completed descriptor at once
- * and runs their callbacks in order without the lock; a terminate_all()
- * meanwhile does not stop those, device_synchronize() waits for them.
+ * The interrupt, for one pipe: runs on system_bh_wq, softirq context like
+ * bam_dma's tasklet. As virt-dma's vchan_complete(), it takes every
+ * completed descriptor at once and runs their callbacks in order without
+ * the lock; a terminate_all() meanwhile does not stop those,
+ * device_synchronize() waits for them.
  */
 static void sim_chan_bh(struct work_struct *work)
 {
@@ -225,10 +274,9 @@ static void sim_chan_bh(struct work_struct *work)
 	unsigned long flags;
 	LIST_HEAD(head);
 
-	if (sc->dir == DMA_MEM_TO_DEV)
-		sim_tx_process(sc);
-
 	spin_lock_irqsave(&sc->lock, flags);
+	if (test_and_clear_bit(0, &sc->irq_raised))
+		sim_chan_signal(sc);
 	list_splice_tail_init(&sc->completed, &head);
 	spin_unlock_irqrestore(&sc->lock, flags);
 
@@ -615,7 +663,7 @@ static void sim_issue_pending(struct dma_chan *chan)
 	} else if (!list_empty(&sc->issued)) {
 		/* the modem reads the host's frames on its own CPU */
 		queue_work_on(cpumask_last(cpu_online_mask), system_bh_wq,
-			      &sc->bh_work);
+			      &sc->hw_work);
 	}
 	spin_unlock_irqrestore(&sc->lock, flags);
 
@@ -642,6 +690,10 @@ static enum dma_status sim_tx_status(struct dma_chan *chan,
 		list_for_each_entry(d, &sc->issued, node)
 			if (d->txd.cookie == cookie)
 				residue = d->total - d->done;
+		/* bam_dma counts a descriptor it holds as not started */
+		list_for_each_entry(d, &sc->done, node)
+			if (d->txd.cookie == cookie)
+				residue = d->total;
 		list_for_each_entry(d, &sc->submitted, node)
 			if (d->txd.cookie == cookie)
 				residue = d->total;
@@ -661,6 +713,8 @@ static int sim_terminate_all(struct dma_chan *chan)
 	spin_lock_irqsave(&sc->lock, flags);
 	list_splice_tail_init(&sc->submitted, &head);
 	list_splice_tail_init(&sc->issued, &head);
+	list_splice_tail_init(&sc->done, &head);
+	sc->ndone = 0;
 	list_splice_tail_init(&sc->completed, &head);
 	spin_unlock_irqrestore(&sc->lock, flags);
 
@@ -671,7 +725,10 @@ static int sim_terminate_all(struct dma_chan *chan)
 /* After this no callback of a terminated descriptor runs any more. */
 static void sim_synchronize(struct dma_chan *chan)
 {
-	flush_work(&to_sim_chan(chan)->bh_work);
+	struct sim_chan *sc = to_sim_chan(chan);
+
+	flush_work(&sc->hw_work);
+	flush_work(&sc->bh_work);
 }
 
 static int sim_config(struct dma_chan *chan, struct dma_slave_config *cfg)
@@ -746,9 +803,11 @@ int sim_dma_register(struct sim_modem *sim)
 		spin_lock_init(&sc->lock);
 		INIT_LIST_HEAD(&sc->submitted);
 		INIT_LIST_HEAD(&sc->issued);
+		INIT_LIST_HEAD(&sc->done);
 		INIT_LIST_HEAD(&sc->completed);
 		INIT_LIST_HEAD(&sc->free);
 		INIT_WORK(&sc->bh_work, sim_chan_bh);
+		INIT_WORK(&sc->hw_work, sim_tx_hw_work);
 		if (i == SIM_PIPE_TX)
 			sc->dir = DMA_MEM_TO_DEV;
 		else if (i == SIM_PIPE_RX)
