@@ -34,8 +34,12 @@
 #define BAM_DMUX_AUTOSUSPEND_MS		1000
 #define BAM_DMUX_REMOTE_TIMEOUT		msecs_to_jiffies(2000)
 #define BAM_DMUX_REFILL_RETRY		msecs_to_jiffies(100)
-/* TX frames with the engine and none completed for this long: stalled */
+/*
+ * The TX watchdog's period; a stall is two whole periods with frames at the
+ * engine and none completed.
+ */
 #define BAM_DMUX_TX_STALL		msecs_to_jiffies(1000)
+#define BAM_DMUX_TX_STALL_CHECKS	2
 
 /* Why a frame from the modem was dropped before reaching a channel. */
 enum bam_dmux_rx_drop {
@@ -186,6 +190,7 @@ struct bam_dmux {
 	wait_queue_head_t tx_wait;
 	struct delayed_work tx_stall_work;	/* while the engine has frames */
 	unsigned int tx_stall_tail;	/* tx_tail when it last looked */
+	unsigned int tx_stall_checks;	/* its looks since tx_tail moved */
 
 	/* Channels */
 	unsigned long remote_open;	/* channels the modem opened */

@@ -14,8 +14,8 @@
  *
  * A completion whose interrupt is lost never arrives: bam_dma completes
  * descriptors only from its interrupt handler. A watchdog that runs only
- * while the engine has frames resets the pipe when none completed for a
- * whole BAM_DMUX_TX_STALL (bam_dmux_tx_stall_work()).
+ * while the engine has frames resets the pipe when none completed for two
+ * whole periods (bam_dmux_tx_stall_work()).
  */
 #include <linux/dma-mapping.h>
 #include <linux/pm_runtime.h>
@@ -223,12 +223,11 @@ static void bam_dmux_tx_flush(struct bam_dmux *dmux)
 
 	if (issued) {
 		dma_async_issue_pending(dmux->tx);
-		/* a no-op while it runs: it re-arms itself while busy */
-		if (!delayed_work_pending(&dmux->tx_stall_work)) {
-			dmux->tx_stall_tail = dmux->tx_tail;
-			queue_delayed_work(system_wq, &dmux->tx_stall_work,
+		/* the watchdog: it re-arms itself while the engine is busy */
+		if (!delayed_work_pending(&dmux->tx_stall_work))
+			queue_delayed_work(system_freezable_wq,
+					   &dmux->tx_stall_work,
 					   BAM_DMUX_TX_STALL);
-		}
 	}
 	if (failed)
 		bam_dmux_tx_reclaim(dmux);
@@ -516,7 +515,7 @@ int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready)
 {
 	spin_lock_bh(&dmux->tx_lock);
-	dmux->tx_ready = ready;
+	WRITE_ONCE(dmux->tx_ready, ready);
 	if (ready)
 		bam_dmux_tx_flush(dmux);
 	spin_unlock_bh(&dmux->tx_lock);
@@ -533,9 +532,14 @@ static bool bam_dmux_tx_idle(struct bam_dmux *dmux)
 	return idle;
 }
 
-/* Fail whatever the engine still holds: it will never complete. */
-static void bam_dmux_tx_fail_in_flight(struct bam_dmux *dmux)
+/*
+ * Fail whatever the engine still holds: it will never complete. Returns
+ * how many frames that was.
+ */
+static unsigned int bam_dmux_tx_fail_in_flight(struct bam_dmux *dmux)
 {
+	unsigned int n = 0;
+
 	lockdep_assert_held(&dmux->tx_lock);
 
 	while (dmux->tx_tail != dmux->tx_submitted) {
@@ -545,9 +549,11 @@ static void bam_dmux_tx_fail_in_flight(struct bam_dmux *dmux)
 		if (!buf->done) {
 			buf->failed = true;
 			buf->done = true;
+			n++;
 		}
 		bam_dmux_tx_reclaim(dmux);
 	}
+	return n;
 }
 
 /*
@@ -585,53 +591,66 @@ void bam_dmux_tx_drain(struct bam_dmux *dmux)
 /*
  * The TX watchdog. It runs every BAM_DMUX_TX_STALL while the engine holds
  * frames, and never when it holds none (armed by the flush that hands the
- * engine its frames). If no frame completed since it last looked, their
- * interrupt was lost (or the pipe hung): the engine may well have sent
- * them, but bam_dma completes descriptors only from its interrupt handler,
- * so nothing but another interrupt would ever complete them, and with the
- * ring full or the host idle none comes. Reset the pipe, count the frames
- * as errors, go on with what waits. A stall is seen within one to two
- * periods: 1 s is orders of magnitude above a transfer's time on a phone
- * (microseconds) or in the VM lane (milliseconds), and well under the
- * stack's own TX watchdog (5 s).
+ * engine its frames). If no frame completed over BAM_DMUX_TX_STALL_CHECKS
+ * whole periods, their interrupt was lost (or the pipe hung): the engine
+ * may well have sent them, but bam_dma completes descriptors only from its
+ * interrupt handler, so nothing but another interrupt would ever complete
+ * them, and with the ring full or the host idle none comes. Reset the pipe,
+ * count the frames as errors, go on with what waits. A stall is seen within
+ * two to three seconds: three orders of magnitude above a transfer's time
+ * in the VM lane (milliseconds), six on a phone, and two periods, so that
+ * one late timer (a virtual CPU descheduled) is not taken for a stall.
+ *
+ * Only the watchdog moves its mark, under tx_lock: a flush racing with it
+ * only queues it.
  */
 static void bam_dmux_tx_stall_work(struct work_struct *work)
 {
 	struct bam_dmux *dmux = container_of(to_delayed_work(work),
 					     struct bam_dmux, tx_stall_work);
 	unsigned int lost;
+	bool ready;
 
 	/* the power path releases the channel under power_lock */
 	mutex_lock(&dmux->power_lock);
 	spin_lock_bh(&dmux->tx_lock);
-	if (!dmux->tx_ready || !dmux->tx ||
-	    dmux->tx_tail == dmux->tx_submitted) {
+	if (!dmux->tx || dmux->tx_tail == dmux->tx_submitted ||
+	    dmux->tx_tail != dmux->tx_stall_tail) {
+		/* idle, or progress: start counting again */
+		dmux->tx_stall_tail = dmux->tx_tail;
+		dmux->tx_stall_checks = 0;
+		if (dmux->tx && dmux->tx_tail != dmux->tx_submitted)
+			queue_delayed_work(system_freezable_wq,
+					   &dmux->tx_stall_work,
+					   BAM_DMUX_TX_STALL);
 		spin_unlock_bh(&dmux->tx_lock);
 		goto out;
 	}
-	if (dmux->tx_tail != dmux->tx_stall_tail) {
-		dmux->tx_stall_tail = dmux->tx_tail;
-		queue_delayed_work(system_wq, &dmux->tx_stall_work,
+	if (++dmux->tx_stall_checks < BAM_DMUX_TX_STALL_CHECKS) {
+		queue_delayed_work(system_freezable_wq, &dmux->tx_stall_work,
 				   BAM_DMUX_TX_STALL);
 		spin_unlock_bh(&dmux->tx_lock);
 		goto out;
 	}
+	dmux->tx_stall_checks = 0;
 	/* no new submission while the pipe resets */
-	dmux->tx_ready = false;
-	lost = dmux->tx_submitted - dmux->tx_tail;
+	ready = dmux->tx_ready;
+	WRITE_ONCE(dmux->tx_ready, false);
 	spin_unlock_bh(&dmux->tx_lock);
 
 	dmaengine_terminate_sync(dmux->tx);
 
 	spin_lock_bh(&dmux->tx_lock);
-	bam_dmux_tx_fail_in_flight(dmux);
-	dmux->tx_ready = true;
-	bam_dmux_tx_flush(dmux);
+	lost = bam_dmux_tx_fail_in_flight(dmux);
+	dmux->tx_stall_tail = dmux->tx_tail;
 	spin_unlock_bh(&dmux->tx_lock);
+	/* flushes what waits and wakes a resume waiting for TX */
+	if (ready)
+		bam_dmux_tx_set_ready(dmux, true);
 
 	atomic_long_inc(&dmux->dstats.tx_stall);
 	dev_warn_ratelimited(dmux->dev,
-			     "TX stalled (completion lost?): pipe reset, %u frames counted as errors\n",
+			     "TX stalled (completion interrupt lost?): pipe reset, %u frames failed\n",
 			     lost);
 out:
 	mutex_unlock(&dmux->power_lock);

@@ -177,10 +177,9 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	 * Done in hardware, their interrupt lost: not complete to the host.
 	 * A snapshot without the pipes' locks, as a register read would be.
 	 */
-	silent = data_race(READ_ONCE(sim->chans[SIM_PIPE_TX].ndone));
+	silent = READ_ONCE(sim->chans[SIM_PIPE_TX].ndone);
 	seq_printf(s, "tx_silent %u\n", silent);
-	/* the same for the RX pipe */
-	silent = data_race(READ_ONCE(sim->chans[SIM_PIPE_RX].ndone));
+	silent = READ_ONCE(sim->chans[SIM_PIPE_RX].ndone);
 	seq_printf(s, "rx_silent %u\n", silent);
 	return 0;
 }

@@ -98,19 +98,34 @@ static void sim_desc_copy(struct sim_desc *d, u32 pos, void *buf, u32 len,
  * since its status was last read, the model raises it once per batch of
  * completions, not per descriptor. Any context, any pipe lock may be held.
  */
+static const int sim_wired_pipes[] = { SIM_PIPE_TX, SIM_PIPE_RX };
+
 static void sim_bam_irq(struct sim_modem *sim)
 {
+	bool news = false;
 	int i;
 
+	/*
+	 * A raise while the handler is still to run for every pipe with
+	 * something done changes nothing: it is not one that can be lost.
+	 */
+	for (i = 0; i < ARRAY_SIZE(sim_wired_pipes); i++) {
+		struct sim_chan *sc = &sim->chans[sim_wired_pipes[i]];
+
+		if (READ_ONCE(sc->ndone) && !test_bit(0, &sc->irq_raised))
+			news = true;
+	}
+	if (!news)
+		return;
 	if (atomic_dec_if_positive(&sim->fault_lose_irq) >= 0) {
 		sim_count(sim, SIM_CNT_IRQ_LOST, 1);
 		return;
 	}
-	for (i = SIM_PIPE_TX; i <= SIM_PIPE_RX; i++) {
-		struct sim_chan *sc = &sim->chans[i];
+	for (i = 0; i < ARRAY_SIZE(sim_wired_pipes); i++) {
+		struct sim_chan *sc = &sim->chans[sim_wired_pipes[i]];
 
 		/* the status read: a pipe with nothing done has no event */
-		if (!data_race(READ_ONCE(sc->ndone)))
+		if (!READ_ONCE(sc->ndone))
 			continue;
 		set_bit(0, &sc->irq_raised);
 		queue_work_on(cpumask_first(cpu_online_mask), system_bh_wq,
@@ -135,7 +150,7 @@ static void sim_desc_complete(struct sim_chan *sc, struct sim_desc *d,
 
 	d->result = result;
 	list_move_tail(&d->node, &sc->done);
-	sc->ndone++;
+	WRITE_ONCE(sc->ndone, sc->ndone + 1);
 }
 
 /* The interrupt handler's part: what dma_cookie_complete() does. */
@@ -150,7 +165,7 @@ static void sim_chan_signal(struct sim_chan *sc)
 		d->txd.cookie = 0;
 	}
 	list_splice_tail_init(&sc->done, &sc->completed);
-	sc->ndone = 0;
+	WRITE_ONCE(sc->ndone, 0);
 }
 
 /* A descriptor from the pipe's pool, or allocated if the pool is empty. */
@@ -236,8 +251,10 @@ static void sim_tx_hw_work(struct work_struct *work)
 	for (;;) {
 		spin_lock_irqsave(&sc->lock, flags);
 		d = list_first_entry_or_null(&sc->issued, struct sim_desc, node);
-		if (!d)
+		if (!d) {
+			spin_unlock_irqrestore(&sc->lock, flags);
 			break;
+		}
 		any = true;
 		if (d->bad) {
 			sim_count(sim, SIM_CNT_BAD_ADDR, 1);
@@ -254,8 +271,10 @@ static void sim_tx_hw_work(struct work_struct *work)
 		/* only the header is read when len exceeds the copy */
 		sim_modem_host_frame(sim, buf, len);
 	}
-	if (any)
-		sim_chan_irq(sc);
+	if (!any)
+		return;
+	spin_lock_irqsave(&sc->lock, flags);
+	sim_chan_irq(sc);
 	spin_unlock_irqrestore(&sc->lock, flags);
 }
 
@@ -714,7 +733,7 @@ static int sim_terminate_all(struct dma_chan *chan)
 	list_splice_tail_init(&sc->submitted, &head);
 	list_splice_tail_init(&sc->issued, &head);
 	list_splice_tail_init(&sc->done, &head);
-	sc->ndone = 0;
+	WRITE_ONCE(sc->ndone, 0);
 	list_splice_tail_init(&sc->completed, &head);
 	spin_unlock_irqrestore(&sc->lock, flags);
 
