@@ -43,6 +43,7 @@ KMOD_OUT := $(abspath build/kmod-lts)
 KMOD_DEBUG_OUT := $(abspath build/kmod-debug)
 CANARY_OUT := $(abspath build/canary-debug)
 MAINLINE_OUT := $(abspath build/mainline)
+RMNET_OUT := $(abspath build/rmnet)
 ARM64_BIN := $(abspath build/arm64-bin)
 TESTS_OUT := $(abspath build/tests)
 KMAKE := $(MAKE) -C $(KDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
@@ -58,7 +59,7 @@ FULL_FUZZ_SECONDS ?= 120
 VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
-.PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline bpf tools guest lint checkpatch sparse test-host wire-test \
+.PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline rmnet bpf tools guest lint checkpatch sparse test-host wire-test \
 	wire-fuzz map-test map-fuzz test-vm check check-full soak demo bench vm-shell clean distclean help
 
 all: kmod bpf tools guest
@@ -70,6 +71,7 @@ help:
 	@echo '                build/kmod-lts/ (Debian 6.12), build/kmod-debug/ (debug kernel)'
 	@echo 'make debug-kernel  fetch and build the debug kernel (newest Debian source) if needed'
 	@echo 'make mainline   mainline qcom_bam_dmux.ko from linux-source, in build/mainline/'
+	@echo 'make rmnet      rmnet.ko (CONFIG_RMNET=m, off in Debian 6.12) from linux-source, in build/rmnet/'
 	@echo 'make lint       checkpatch --strict and sparse (C=2) on kmod/, TAP'
 	@echo 'make test-host  wire and map unit tests, $(FUZZ_SECONDS) s libFuzzer run of each, bpf/tools'
 	@echo '                host tests, TAP'
@@ -115,6 +117,16 @@ mainline:
 	cp -p $(SRCDIR)/drivers/net/wwan/qcom_bam_dmux.c $(MAINLINE_OUT)/
 	echo 'obj-m := qcom_bam_dmux.o' >$(MAINLINE_OUT)/Kbuild
 	$(KMAKE) M=$(MAINLINE_OUT) modules
+
+# rmnet (QMAP demultiplexing on top of a Raw-IP netdev), which Debian's arm64 6.12 leaves out
+# (CONFIG_RMNET is not set): built out of tree from the cached linux-source the same way, its
+# own Makefile as the Kbuild file, for the lts guest's /opt/bam-dmux/rmnet/ (docs/qmap.md).
+RMNET_SRC = $(SRCDIR)/drivers/net/ethernet/qualcomm/rmnet
+rmnet:
+	@mkdir -p $(RMNET_OUT)
+	cp -p $(RMNET_SRC)/*.[ch] $(RMNET_OUT)/
+	cp -p $(RMNET_SRC)/Makefile $(RMNET_OUT)/Kbuild
+	$(KMAKE) M=$(RMNET_OUT) CONFIG_RMNET=m modules
 
 bpf:
 	@if [ -f bpf/Makefile ]; then $(MAKE) -C bpf all; else echo 'bpf: no bpf/Makefile yet'; fi
@@ -236,7 +248,7 @@ soak: kmod-debug guest
 	$(MAKE) wire-fuzz map-fuzz FUZZ_SECONDS=$(SOAK_FUZZ_SECONDS)
 
 # The lead's scripts, in the guest, on the current build.
-demo: kmod-lts bpf tools guest
+demo: kmod-lts bpf tools guest rmnet
 	selftests/vm/run -- /opt/bam-dmux/selftests/demo.sh
 
 # Not a test: prints the table, writes build/bench/{bench,bpf}.json, bench.md and bench.png.

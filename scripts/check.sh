@@ -196,6 +196,7 @@ tier_build-debug() {
 tier_build() {
 	case_cmd kmod-lts "$MAKE" kmod-lts
 	case_cmd mainline "$MAKE" mainline
+	case_cmd rmnet "$MAKE" rmnet
 	if [ -f bpf/Makefile ]; then case_cmd bpf "$MAKE" bpf; else case_skip bpf "no bpf/Makefile"; fi
 	if [ -f tools/dmux-stat/Makefile ]; then
 		case_cmd tools "$MAKE" tools
