@@ -157,6 +157,12 @@ struct bam_dmux {
 	bool modem_gone;	/* it powered down on its own: crash, shutdown */
 	bool no_a2_pc;		/* OPEN_NO_A2_PC seen: hold the vote (chan_work) */
 	bool pc_hold;		/* the runtime PM reference of that hold */
+	/*
+	 * Dynamic MTU, from the modem's last OPEN (written by NAPI): whether
+	 * it announced it, and the largest UL payload it takes.
+	 */
+	bool dyn_mtu;
+	unsigned int ul_mtu;
 	wait_queue_head_t pc_wait;
 
 	struct dma_chan *rx;
@@ -221,6 +227,7 @@ static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
 
 /* bam_dmux_main.c */
 void bam_dmux_chan_event(struct bam_dmux *dmux, u8 ch, bool open);
+void bam_dmux_modem_open_signal(struct bam_dmux *dmux, u8 signal);
 void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on);
 
 /* bam_dmux_pm.c */

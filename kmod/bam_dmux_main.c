@@ -149,6 +149,43 @@ void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on)
 	rcu_read_unlock();
 }
 
+/*
+ * The signal of an OPEN from the modem (RX poll): dynamic MTU, as
+ * downstream. A modem that announces it gives its UL buffer size, so the
+ * channels may send frames up to it; our OPENs then answer with our RX pool
+ * and DL buffer size (bam_dmux_send_cmd()). A modem that does not (legacy
+ * firmware, or one that restarted as such) gets exactly mainline's frames.
+ * The DL side stays at 2 KiB buffers for now: that is what our OPEN says.
+ */
+void bam_dmux_modem_open_signal(struct bam_dmux *dmux, u8 signal)
+{
+	unsigned int mtu = bam_dmux_max_data_size(bam_dmux_sig_size(signal));
+
+	WRITE_ONCE(dmux->dyn_mtu, bam_dmux_sig_dyn_mtu(signal));
+	/* the channel work that follows the OPEN updates the netdevs */
+	WRITE_ONCE(dmux->ul_mtu, mtu);
+}
+
+/* Follow the UL size in every channel's max_mtu. RTNL held. */
+static void bam_dmux_chan_mtu(struct bam_dmux *dmux)
+{
+	unsigned int mtu = READ_ONCE(dmux->ul_mtu);
+	struct net_device *dev;
+	int ch;
+
+	ASSERT_RTNL();
+
+	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
+		dev = rtnl_dereference(dmux->netdevs[ch]);
+		if (!dev || dev->max_mtu == mtu)
+			continue;
+		dev->max_mtu = mtu;
+		if (dev->mtu > mtu && dev_set_mtu(dev, mtu))
+			netdev_warn(dev, "Cannot lower the MTU to %u\n", mtu);
+		netdev_info(dev, "Largest MTU now %u (modem's UL size)\n", mtu);
+	}
+}
+
 static void bam_dmux_chan_work(struct work_struct *work)
 {
 	struct bam_dmux *dmux = container_of(work, struct bam_dmux, chan_work);
@@ -177,6 +214,7 @@ static void bam_dmux_chan_work(struct work_struct *work)
 					ch, ret);
 		}
 	}
+	bam_dmux_chan_mtu(dmux);
 	rtnl_unlock();
 
 	/* queued on the TX ring, which wakes the modem up if need be */

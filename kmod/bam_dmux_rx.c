@@ -286,6 +286,7 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 		return;
 	case BAM_DMUX_CMD_OPEN:
 		dmux->dstats.rx_cmd_open++;
+		bam_dmux_modem_open_signal(dmux, f.signal);
 		bam_dmux_chan_event(dmux, f.ch, true);
 		break;
 	case BAM_DMUX_CMD_CLOSE:
@@ -295,6 +296,7 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 	case BAM_DMUX_CMD_OPEN_NO_A2_PC:
 		dmux->dstats.rx_cmd_open_no_a2_pc++;
 		WRITE_ONCE(dmux->no_a2_pc, true);
+		bam_dmux_modem_open_signal(dmux, f.signal);
 		bam_dmux_chan_event(dmux, f.ch, true);
 		break;
 	}

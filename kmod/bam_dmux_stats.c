@@ -221,6 +221,8 @@ static int bam_dmux_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "modem_gone %d\n", READ_ONCE(dmux->modem_gone));
 	seq_printf(s, "ack_pending %d\n", atomic_read(&dmux->acks_owed));
 	seq_printf(s, "remote_open %#lx\n", READ_ONCE(dmux->remote_open));
+	seq_printf(s, "dyn_mtu %d\n", READ_ONCE(dmux->dyn_mtu));
+	seq_printf(s, "ul_mtu %u\n", READ_ONCE(dmux->ul_mtu));
 	spin_lock_bh(&dmux->tx_lock);
 	seq_printf(s, "tx_ready %d\n", dmux->tx_ready);
 	seq_printf(s, "tx_queued %u\n", dmux->tx_head - dmux->tx_tail);

@@ -318,13 +318,14 @@ static int bam_dmux_tx_queue_skb(struct bam_dmux *dmux, struct sk_buff *skb,
 }
 
 /* Push the DMUX header and pad the frame to 4 bytes. */
-static int bam_dmux_tx_prepare_skb(struct sk_buff *skb, u8 ch)
+static int bam_dmux_tx_prepare_skb(struct bam_dmux *dmux, struct sk_buff *skb,
+				   u8 ch)
 {
 	unsigned int len = skb->len;
 	unsigned int pad = bam_dmux_pad_len(len);
 	int head, tail;
 
-	if (!len || len > BAM_DMUX_MAX_DATA_SIZE)
+	if (!len || len > READ_ONCE(dmux->ul_mtu))
 		return -EMSGSIZE;
 	if (skb_linearize(skb))
 		return -ENOMEM;
@@ -359,7 +360,7 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_BUSY;
 	}
 
-	ret = bam_dmux_tx_prepare_skb(skb, bndev->ch);
+	ret = bam_dmux_tx_prepare_skb(dmux, skb, bndev->ch);
 	if (!ret)
 		ret = bam_dmux_tx_queue_skb(dmux, skb, bndev->ch, len, false);
 	if (ret) {
@@ -378,16 +379,24 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-/* Send a command (OPEN/CLOSE) for a channel. Process context. */
+/*
+ * Send a command (OPEN/CLOSE) for a channel. Process context. To a modem
+ * that announced dynamic MTU, an OPEN says our RX pool and DL buffer size.
+ */
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
 {
+	struct bam_dmux_hdr *hdr;
 	struct sk_buff *skb;
 	int ret;
 
 	skb = alloc_skb(BAM_DMUX_HDR_SIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
-	bam_dmux_hdr_build(skb_put(skb, BAM_DMUX_HDR_SIZE), cmd, ch, 0);
+	hdr = skb_put(skb, BAM_DMUX_HDR_SIZE);
+	bam_dmux_hdr_build(hdr, cmd, ch, 0);
+	if (cmd == BAM_DMUX_CMD_OPEN && READ_ONCE(dmux->dyn_mtu))
+		hdr->signal = bam_dmux_sig_open(BAM_DMUX_RX_RING,
+						BAM_DMUX_BUFFER_SIZE);
 
 	spin_lock_bh(&dmux->tx_lock);
 	if (bam_dmux_tx_full(dmux))
@@ -414,7 +423,7 @@ bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp)
 	struct bam_dmux_tx_buf *buf;
 	dma_addr_t addr;
 
-	if (!len || len > BAM_DMUX_MAX_DATA_SIZE ||
+	if (!len || len > READ_ONCE(dmux->ul_mtu) ||
 	    hdr < xdp->data_hard_start ||
 	    xdp->data_end + pad > xdp->data_hard_start + xdp->frame_sz)
 		return false;
@@ -453,7 +462,7 @@ static int bam_dmux_tx_one_frame(struct bam_dmux *dmux, u8 ch,
 	struct bam_dmux_tx_buf *buf;
 	dma_addr_t addr;
 
-	if (!len || len > BAM_DMUX_MAX_DATA_SIZE || xdp_frame_has_frags(xdpf) ||
+	if (!len || len > READ_ONCE(dmux->ul_mtu) || xdp_frame_has_frags(xdpf) ||
 	    !bam_dmux_ip_version(xdpf->data, len) ||
 	    xdpf->headroom < BAM_DMUX_HDR_SIZE ||
 	    xdpf->data + len + pad > hard_start + xdpf->frame_sz)
@@ -687,6 +696,7 @@ void bam_dmux_tx_init(struct bam_dmux *dmux)
 {
 	int i;
 
+	dmux->ul_mtu = BAM_DMUX_MAX_DATA_SIZE;
 	spin_lock_init(&dmux->tx_lock);
 	init_waitqueue_head(&dmux->tx_wait);
 	INIT_WORK(&dmux->tx_wakeup_work, bam_dmux_tx_wakeup_work);

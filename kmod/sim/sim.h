@@ -32,8 +32,12 @@
 /* mdm queues stop here, leaving room for one frame per channel in flight */
 #define SIM_BACKLOG_STOP	(SIM_BACKLOG_MAX - BAM_DMUX_NUM_CH)
 #define SIM_HANDSHAKE_MS	5000
-/* Largest transfer the model accepts: a frame of the widest known buffer. */
-#define SIM_MAX_XFER		(BAM_DMUX_BUFFER_SIZE + BAM_DMUX_MAX_PAD + \
+/*
+ * Largest transfer the model reads: a frame of the widest buffer dynamic MTU
+ * negotiates, and room for padding a host might add past it (the strict
+ * parse refuses such a frame: bad_len).
+ */
+#define SIM_MAX_XFER		(BAM_DMUX_MAX_BUFFER_SIZE + BAM_DMUX_MAX_PAD + \
 				 BAM_DMUX_HDR_SIZE)
 #define SIM_INJECT_MAX		16384
 /* Descriptors kept per wired pipe; more are allocated when they run out. */
@@ -45,6 +49,13 @@ enum sim_power {
 	SIM_UP_WAIT,	/* pc raised, waiting for the host's ack */
 	SIM_UP,
 	SIM_DOWN_WAIT,	/* pc lowered, waiting for the host's ack */
+};
+
+/* The firmware the modem runs (docs/simulator.md, "Firmware profiles"). */
+enum sim_fw {
+	SIM_FW_LEGACY,		/* 2 KiB buffers both ways, signal 0 */
+	SIM_FW_DYN_MTU,		/* announces dynamic MTU and its UL size */
+	SIM_FW_NUM,
 };
 
 /* How a vote that powers a collapsing modem up or down is acknowledged. */
@@ -198,6 +209,10 @@ struct sim_modem {
 	u8 open_modem;
 	u8 open_host;
 	u8 announce;
+	enum sim_fw fw;		/* takes effect at the next OPEN it sends */
+	u32 ul_size;		/* dynamic MTU: the UL buffer size it offers */
+	u8 host_open_sig;	/* signal of the host's last OPEN */
+	u32 ul_max;		/* largest UL payload: from the last OPEN sent */
 	int ack_delay_ms;
 	bool collapse;
 	wait_queue_head_t ack_wq;
@@ -267,6 +282,8 @@ void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value);
 int sim_modem_set_power(struct sim_modem *sim, bool up);
 int sim_modem_crash(struct sim_modem *sim, unsigned int restart_ms);
 int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch);
+const char *sim_fw_name(enum sim_fw fw);
+int sim_fw_parse(const char *name);
 void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 			  unsigned int len);
 void sim_modem_set_ack_delay(struct sim_modem *sim, int ms);

@@ -181,6 +181,8 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "tx_silent %u\n", silent);
 	silent = READ_ONCE(sim->chans[SIM_PIPE_RX].ndone);
 	seq_printf(s, "rx_silent %u\n", silent);
+	seq_printf(s, "ul_max %u\n", READ_ONCE(sim->ul_max));
+	seq_printf(s, "host_open_signal 0x%02x\n", READ_ONCE(sim->host_open_sig));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_state);
@@ -304,6 +306,62 @@ static int sim_ack_order_store(struct sim_modem *sim, char *line)
 }
 
 SIM_DBG_RW(sim_ack_order);
+
+/* fw: the firmware profile, names as sim_fw_name() */
+static int sim_fw_show(struct seq_file *s, void *unused)
+{
+	struct sim_modem *sim = s->private;
+
+	seq_printf(s, "%s\n", sim_fw_name(READ_ONCE(sim->fw)));
+	return 0;
+}
+
+int sim_fw_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SIM_FW_NUM; i++)
+		if (sysfs_streq(name, sim_fw_name(i)))
+			return i;
+	return -EINVAL;
+}
+
+static int sim_fw_store(struct sim_modem *sim, char *line)
+{
+	int fw = sim_fw_parse(line);
+
+	if (fw < 0)
+		return fw;
+	WRITE_ONCE(sim->fw, fw);
+	return 0;
+}
+
+SIM_DBG_RW(sim_fw);
+
+/* ul_size: the UL buffer size a dynamic-MTU modem offers, 2048-16384 */
+static int sim_ul_size_show(struct seq_file *s, void *unused)
+{
+	struct sim_modem *sim = s->private;
+
+	seq_printf(s, "%u\n", READ_ONCE(sim->ul_size));
+	return 0;
+}
+
+static int sim_ul_size_store(struct sim_modem *sim, char *line)
+{
+	unsigned int size;
+	int ret;
+
+	ret = kstrtouint(line, 0, &size);
+	if (ret)
+		return ret;
+	if (size != bam_dmux_size_from_code(bam_dmux_size_code(size)))
+		return -EINVAL;
+	WRITE_ONCE(sim->ul_size, size);
+	return 0;
+}
+
+SIM_DBG_RW(sim_ul_size);
 
 /* collapse */
 static int sim_collapse_show(struct seq_file *s, void *unused)
@@ -460,6 +518,8 @@ void sim_debugfs_init(struct sim_modem *sim)
 	debugfs_create_file("ack_delay_ms", 0600, d, sim, &sim_ack_delay_fops);
 	debugfs_create_file("ack_order", 0600, d, sim, &sim_ack_order_fops);
 	debugfs_create_file("collapse", 0600, d, sim, &sim_collapse_fops);
+	debugfs_create_file("fw", 0600, d, sim, &sim_fw_fops);
+	debugfs_create_file("ul_size", 0600, d, sim, &sim_ul_size_fops);
 	debugfs_create_file("inject", 0200, d, sim, &sim_inject_fops);
 	debugfs_create_file("gen", 0600, d, sim, &sim_gen_fops);
 	debugfs_create_file("counters", 0600, d, sim, &sim_counters_fops);

@@ -34,6 +34,15 @@ module_param(collapse, bool, 0444);
 MODULE_PARM_DESC(collapse,
 		 "Power down when the host withdraws its vote, up when it votes (default: 0)");
 
+static char *fw = "legacy";
+module_param(fw, charp, 0444);
+MODULE_PARM_DESC(fw, "Firmware profile: legacy, dynamic-mtu (default: legacy)");
+
+static uint ul_size = 16384;
+module_param(ul_size, uint, 0444);
+MODULE_PARM_DESC(ul_size,
+		 "UL buffer size a dynamic-mtu modem offers: 2048, 4096, 8192, 16384 (default: 16384)");
+
 static struct device_node *sim_child_with(struct device_node *np,
 					  const char *prop)
 {
@@ -65,6 +74,12 @@ static int sim_probe(struct platform_device *pdev)
 	sim->announce = announce;
 	sim->ack_delay_ms = ack_delay_ms < -1 ? -1 : ack_delay_ms;
 	sim->collapse = collapse;
+	ret = sim_fw_parse(fw);
+	if (ret < 0)
+		return dev_err_probe(dev, ret, "unknown firmware profile %s\n",
+				     fw);
+	sim->fw = ret;
+	sim->ul_size = bam_dmux_size_from_code(bam_dmux_size_code(ul_size));
 
 	sim->dma_np = sim_child_with(dev->of_node, "#dma-cells");
 	sim->apps_np = sim_child_with(dev->of_node, "#qcom,smem-state-cells");

@@ -353,22 +353,50 @@ void sim_modem_set_ack_delay(struct sim_modem *sim, int ms)
 	spin_unlock_irq(&sim->lock);
 }
 
-/* Send OPEN or CLOSE for @ch to the host now. */
+const char *sim_fw_name(enum sim_fw fw)
+{
+	switch (fw) {
+	case SIM_FW_LEGACY:
+		return "legacy";
+	case SIM_FW_DYN_MTU:
+		return "dynamic-mtu";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * Send OPEN or CLOSE for @ch to the host now. Firmware with dynamic MTU
+ * says so in every OPEN, with the UL size it takes from then on (as
+ * downstream's firmware: the host learns it from the OPEN).
+ */
 int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch)
 {
+	bool open = cmd == BAM_DMUX_CMD_OPEN ||
+		    cmd == BAM_DMUX_CMD_OPEN_NO_A2_PC;
+	u32 ul_size = BAM_DMUX_BUFFER_SIZE;
 	struct bam_dmux_hdr hdr;
 	int ret;
 
 	bam_dmux_hdr_build(&hdr, cmd, ch, 0);
+	if (open && READ_ONCE(sim->fw) == SIM_FW_DYN_MTU) {
+		ul_size = READ_ONCE(sim->ul_size);
+		hdr.signal = BAM_DMUX_SIG_DYN_MTU |
+			     bam_dmux_size_code(ul_size) <<
+			     BAM_DMUX_SIG_SIZE_SHIFT;
+		ul_size = bam_dmux_sig_size(hdr.signal);
+	}
 	ret = sim_rx_send(sim, &hdr, NULL, 0, SIM_RX_BACKLOG);
 	if (ret)
 		return ret;
 
 	spin_lock_irq(&sim->lock);
-	if (cmd == BAM_DMUX_CMD_OPEN || cmd == BAM_DMUX_CMD_OPEN_NO_A2_PC)
+	if (open) {
 		sim->open_modem |= BIT(ch);
-	else
+		WRITE_ONCE(sim->ul_max, bam_dmux_max_data_size(ul_size));
+	} else {
 		sim->open_modem &= ~BIT(ch);
+	}
 	spin_unlock_irq(&sim->lock);
 	return 0;
 }
@@ -394,7 +422,7 @@ void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 	enum bam_dmux_wire_err err;
 	unsigned long flags;
 
-	err = bam_dmux_parse_strict(buf, len, &f);
+	err = bam_dmux_parse_strict_max(buf, len, READ_ONCE(sim->ul_max), &f);
 	if (err) {
 		sim_count(sim, SIM_CNT_WIRE_ERR + err - 1, 1);
 		dev_dbg(sim->dev, "host frame of %u bytes refused: %s\n", len,
@@ -416,6 +444,8 @@ void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 		sim_count(sim, SIM_CNT_OPEN_CMDS, 1);
 		spin_lock_irqsave(&sim->lock, flags);
 		sim->open_host |= BIT(f.ch);
+		/* the host's RX pool and DL size; DL stays 2 KiB in the model */
+		WRITE_ONCE(sim->host_open_sig, f.signal);
 		spin_unlock_irqrestore(&sim->lock, flags);
 		break;
 	case BAM_DMUX_CMD_CLOSE:
@@ -441,6 +471,7 @@ int sim_modem_init(struct sim_modem *sim)
 	INIT_DELAYED_WORK(&sim->ack_work, sim_ack_work);
 	INIT_DELAYED_WORK(&sim->restart_work, sim_restart_work);
 	sim->power = SIM_OFF;
+	sim->ul_max = BAM_DMUX_MAX_DATA_SIZE;
 
 	sim->wq = alloc_ordered_workqueue("bam_dmux_sim", 0);
 	if (!sim->wq)
