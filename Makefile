@@ -79,7 +79,7 @@ help:
 	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
 	@echo '                (VM tiers vm-lts, vm-debug, vm-fault; KERNEL=lts|debug: one lane)'
 	@echo 'make check-full the same with the whole suite on the debug kernel, 120 s of fuzzing'
-	@echo 'make soak       hours on the debug kernel: 1000 power cycles, 100 reloads, 1 h per fuzzer'
+	@echo 'make soak       hours on the debug kernel: 1000 power and crash cycles, 100 reloads, 1 h per fuzzer'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
 	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES)'
 	@echo 'make kprof      the guest sampling profiler, build/kprof/kprof.ko (docs/performance.md)'
@@ -238,7 +238,7 @@ check-full:
 SOAK_CYCLES ?= 1000
 SOAK_RELOADS ?= 100
 SOAK_FUZZ_SECONDS ?= 3600
-SOAK_TESTS ?= modem_power.sh fault_power.sh xdp_flood.sh
+SOAK_TESTS ?= modem_power.sh fault_power.sh modem_crash.sh xdp_flood.sh
 soak: kmod-debug guest
 	@mkdir -p build/soak
 	set -o pipefail; selftests/vm/run --kernel debug --timeout 172800 --log build/soak/console-cycles.log -- \

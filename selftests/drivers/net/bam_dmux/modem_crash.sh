@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Modem crash and restart (subsystem restart) under traffic both ways, three
-# times: pc drops with no handshake and the pipes reset under the host's
-# transfers. The channels lose their carrier while the modem is gone, RX
+# times (BD_CYCLES times in make soak): pc drops with no handshake and the
+# pipes reset under the host's transfers. The channels lose their carrier while the modem is gone, RX
 # buffers are taken back, nothing is sent to the dead modem; after the
 # restart the channels carry traffic again without reloading the driver,
 # counted the same at both ends, and the host stops voting when idle.
@@ -26,7 +26,10 @@ if drv_counts; then
 	err0=$(( $(if_stat "$w" tx_errors) + $(if_stat "$w" tx_dropped) ))
 fi
 
-for i in 1 2 3; do
+cycles=$(bd_cycles 3 3)
+i=0
+while [ "$i" -lt "$cycles" ]; do
+	i=$((i + 1))
 	ip netns exec "$NS" dmux_udp send "10.$ch.0.1" 9500 100000 1000 >/dev/null 2>&1 &
 	pm=$!
 	dmux_udp send "10.$ch.0.2" 9500 100000 1000 >/dev/null 2>&1 &
@@ -62,9 +65,9 @@ for i in 1 2 3; do
 	log "crash $i: carrier off while gone, back after the restart"
 done
 
-expect_eq "crashes" $(( $(sim_counter crashes) - crashes0 )) 3
+expect_eq "crashes" $(( $(sim_counter crashes) - crashes0 )) "$cycles"
 if drv_counts; then
-	expect_eq "modem_lost" $(( $(drv_stat modem_lost) - lost0 )) 3
+	expect_eq "modem_lost" $(( $(drv_stat modem_lost) - lost0 )) "$cycles"
 	expect_ge "crashes seen while still crashed" "$checked" 1
 	log "TX frames dropped at the crashes: $(( $(if_stat "$w" tx_errors) + $(if_stat "$w" tx_dropped) - err0 ))," \
 		"transfers the crashes aborted: $(sim_counter crash_aborted)"
