@@ -52,6 +52,8 @@ enum bam_dmux_rx_drop {
 struct bam_dmux_rx_buf {
 	struct bam_dmux *dmux;
 	struct page *page;
+	u32 size;		/* buffer size posted: 2 KiB or dl_size */
+	bool large;		/* from pool_large */
 	u32 avail;		/* bytes the DMA delivered; valid once done */
 	bool ok;		/* the transfer completed without error */
 	bool done;		/* set by the DMA callback (release) */
@@ -71,6 +73,7 @@ struct bam_dmux_tx_buf {
 		struct page *page;
 		struct xdp_frame *xdpf;
 	};
+	struct page_pool *pool;	/* XDP_TX: the page's pool */
 	dma_addr_t addr;
 	u32 len;		/* frame length on the wire */
 	u16 payload;		/* payload length, for the counters */
@@ -121,6 +124,7 @@ struct bam_dmux_dev_stats {
 	u64 rx_cmd_open_no_a2_pc;
 	u64 rx_alloc_fail;
 	u64 rx_prep_fail;
+	u64 rx_size_switch;	/* the modem's DATA bit changed the size */
 	/* elsewhere */
 	atomic_long_t tx_prep_fail;
 	atomic_long_t tx_map_fail;
@@ -172,6 +176,15 @@ struct bam_dmux {
 	struct net_device *napi_dev;
 	struct napi_struct napi;
 	struct page_pool *pool;
+	/*
+	 * Dynamic MTU, DL side: buffers of dl_size bytes from pool_large (NULL
+	 * when dl_size is 2 KiB), posted while the modem's DATA frames ask for
+	 * them (rx_large, NAPI's), each a frame of large_frame_sz bytes.
+	 */
+	struct page_pool *pool_large;
+	unsigned int dl_size;
+	unsigned int large_frame_sz;
+	bool rx_large;
 	struct bam_dmux_rx_buf rx_bufs[BAM_DMUX_RX_RING];
 	unsigned int rx_head;
 	unsigned int rx_tail;
@@ -215,6 +228,7 @@ struct bam_dmux_netdev {
 	u8 ch;
 	struct bpf_prog __rcu *xdp_prog;
 	struct xdp_rxq_info xdp_rxq;
+	struct xdp_rxq_info xdp_rxq_large;	/* frames from pool_large */
 };
 
 static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
@@ -241,6 +255,8 @@ extern const struct dev_pm_ops bam_dmux_pm_ops;
 
 /* bam_dmux_rx.c */
 int bam_dmux_rx_init(struct bam_dmux *dmux);
+int bam_dmux_rx_reg_rxq(struct bam_dmux *dmux, struct net_device *dev);
+void bam_dmux_rx_unreg_rxq(struct net_device *dev);
 void bam_dmux_rx_exit(struct bam_dmux *dmux);
 int bam_dmux_rx_start(struct bam_dmux *dmux);
 void bam_dmux_rx_stop(struct bam_dmux *dmux);
@@ -249,7 +265,8 @@ void bam_dmux_rx_stop(struct bam_dmux *dmux);
 void bam_dmux_tx_init(struct bam_dmux *dmux);
 netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd);
-bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp);
+bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
+		     struct page_pool *pool);
 int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);

@@ -107,14 +107,9 @@ static int bam_dmux_netdev_create(struct bam_dmux *dmux, u8 ch)
 	bndev->dmux = dmux;
 	bndev->ch = ch;
 
-	ret = xdp_rxq_info_reg(&bndev->xdp_rxq, dev, 0, dmux->napi.napi_id);
+	ret = bam_dmux_rx_reg_rxq(dmux, dev);
 	if (ret)
 		goto err_free;
-	/* One pool backs all channels: see docs/architecture.md */
-	ret = xdp_rxq_info_reg_mem_model(&bndev->xdp_rxq, MEM_TYPE_PAGE_POOL,
-					 dmux->pool);
-	if (ret)
-		goto err_rxq;
 
 	ret = register_netdevice(dev);
 	if (ret)
@@ -124,7 +119,7 @@ static int bam_dmux_netdev_create(struct bam_dmux *dmux, u8 ch)
 	return 0;
 
 err_rxq:
-	xdp_rxq_info_unreg(&bndev->xdp_rxq);
+	bam_dmux_rx_unreg_rxq(dev);
 err_free:
 	free_netdev(dev);
 	return ret;
@@ -155,7 +150,8 @@ void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on)
  * channels may send frames up to it; our OPENs then answer with our RX pool
  * and DL buffer size (bam_dmux_send_cmd()). A modem that does not (legacy
  * firmware, or one that restarted as such) gets exactly mainline's frames.
- * The DL side stays at 2 KiB buffers for now: that is what our OPEN says.
+ * The DL side: our OPEN says dl_size, and the modem's DATA frames then say
+ * which size to post (bam_dmux_rx.c).
  */
 void bam_dmux_modem_open_signal(struct bam_dmux *dmux, u8 signal)
 {
@@ -267,7 +263,7 @@ static void bam_dmux_netdevs_free(struct bam_dmux *dmux)
 			continue;
 		RCU_INIT_POINTER(dmux->netdevs[ch], NULL);
 		synchronize_net();
-		xdp_rxq_info_unreg(&bam_dmux_priv(dev)->xdp_rxq);
+		bam_dmux_rx_unreg_rxq(dev);
 		free_netdev(dev);
 	}
 }

@@ -7,12 +7,17 @@
  * programs run in place. The DMA completion callback only marks the buffer
  * and schedules NAPI; the poll validates each frame, runs the channel's XDP
  * program and builds skbs around the same pages, then refills the ring.
+ *
+ * Dynamic MTU: with a modem that negotiated it, its DATA frames say whether
+ * buffers queued from then on have the DL size (higher-order pages of a
+ * second pool, pool_large) or 2 KiB; both kinds coexist in the ring.
  */
 #include <linux/bpf_trace.h>
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <linux/module.h>
 #include <linux/skbuff.h>
 #include <net/page_pool/helpers.h>
 
@@ -30,17 +35,27 @@ struct bam_dmux_poll {
  */
 #define BAM_DMUX_RX_SYNC_FIRST	(2 * L1_CACHE_BYTES)
 
+static unsigned int dl_max = BAM_DMUX_MAX_BUFFER_SIZE;
+module_param(dl_max, uint, 0444);
+MODULE_PARM_DESC(dl_max,
+		 "Largest DL buffer offered to a modem with dynamic MTU, in bytes: 2048 (off), 4096, 8192, 16384 (default: 16384)");
+
+static struct page_pool *bam_dmux_rx_pool(struct bam_dmux *dmux, bool large)
+{
+	return large ? dmux->pool_large : dmux->pool;
+}
+
 static void bam_dmux_rx_callback(void *param,
 				 const struct dmaengine_result *res)
 {
 	struct bam_dmux_rx_buf *buf = param;
-	u32 residue = min_t(u32, res->residue, BAM_DMUX_BUFFER_SIZE);
+	u32 residue = min_t(u32, res->residue, buf->size);
 
 	buf->ok = res->result == DMA_TRANS_NOERROR;
 	/* The pipe was reset under us (modem crash): refill once it is back */
 	if (unlikely(res->result == DMA_TRANS_ABORTED))
 		WRITE_ONCE(buf->dmux->rx_reset, true);
-	buf->avail = BAM_DMUX_BUFFER_SIZE - residue;
+	buf->avail = buf->size - residue;
 	/* Pairs with smp_load_acquire() in bam_dmux_rx_poll() */
 	smp_store_release(&buf->done, true);
 	napi_schedule(&buf->dmux->napi);
@@ -48,25 +63,30 @@ static void bam_dmux_rx_callback(void *param,
 
 static bool bam_dmux_rx_post(struct bam_dmux *dmux, gfp_t gfp)
 {
-	struct bam_dmux_rx_buf *buf;
+	bool large = dmux->rx_large;
+	struct page_pool *pool = bam_dmux_rx_pool(dmux, large);
+	u32 size = large ? dmux->dl_size : BAM_DMUX_BUFFER_SIZE;
 	struct dma_async_tx_descriptor *desc;
+	struct bam_dmux_rx_buf *buf;
 	struct page *page;
 	dma_addr_t addr;
 
-	page = page_pool_alloc_pages(dmux->pool, gfp | __GFP_NOWARN);
+	page = page_pool_alloc_pages(pool, gfp | __GFP_NOWARN);
 	if (!page) {
 		dmux->dstats.rx_alloc_fail++;
 		return false;
 	}
 
 	addr = page_pool_get_dma_addr(page) + BAM_DMUX_RX_HEADROOM;
-	desc = dmaengine_prep_slave_single(dmux->rx, addr, BAM_DMUX_BUFFER_SIZE,
+	desc = dmaengine_prep_slave_single(dmux->rx, addr, size,
 					   DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT);
 	if (!desc)
 		goto err_put;
 
 	buf = &dmux->rx_bufs[dmux->rx_tail % BAM_DMUX_RX_RING];
 	buf->page = page;
+	buf->size = size;
+	buf->large = large;
 	buf->done = false;
 	desc->callback_result = bam_dmux_rx_callback;
 	desc->callback_param = buf;
@@ -80,7 +100,7 @@ static bool bam_dmux_rx_post(struct bam_dmux *dmux, gfp_t gfp)
 
 err_put:
 	dmux->dstats.rx_prep_fail++;
-	page_pool_put_full_page(dmux->pool, page, false);
+	page_pool_put_full_page(pool, page, false);
 	return false;
 }
 
@@ -123,16 +143,17 @@ static __be16 bam_dmux_rx_protocol(const void *data, unsigned int len)
 }
 
 static void bam_dmux_rx_drop(struct bam_dmux *dmux, enum bam_dmux_rx_drop why,
-			     struct page *page)
+			     struct page_pool *pool, struct page *page)
 {
 	dmux->dstats.rx_drop[why]++;
-	page_pool_recycle_direct(dmux->pool, page);
+	page_pool_recycle_direct(pool, page);
 }
 
 /* Returns true if the frame was consumed by XDP. */
 static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 			    struct bpf_prog *prog, struct xdp_buff *xdp,
-			    struct page *page, struct bam_dmux_poll *ctx)
+			    struct page_pool *pool, struct page *page,
+			    struct bam_dmux_poll *ctx)
 {
 	struct bam_dmux_netdev *bndev = bam_dmux_priv(netdev);
 	struct bam_dmux_rx_stats *rs = &dmux->stats[bndev->ch].rx;
@@ -151,14 +172,14 @@ static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 		u64_stats_update_end(&rs->syncp);
 		return false;
 	case XDP_TX:
-		if (bam_dmux_tx_xdp(dmux, bndev->ch, xdp)) {
+		if (bam_dmux_tx_xdp(dmux, bndev->ch, xdp, pool)) {
 			rs->xdp_tx++;
 			ctx->tx = true;
 			break;
 		}
 		rs->xdp_tx_err++;
 		trace_xdp_exception(netdev, prog, act);
-		page_pool_put_page(dmux->pool, page, sync, true);
+		page_pool_put_page(pool, page, sync, true);
 		break;
 	case XDP_REDIRECT:
 		if (!xdp_do_redirect(netdev, xdp, prog)) {
@@ -167,7 +188,7 @@ static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 			break;
 		}
 		rs->xdp_redirect_err++;
-		page_pool_put_page(dmux->pool, page, sync, true);
+		page_pool_put_page(pool, page, sync, true);
 		break;
 	default:
 		bpf_warn_invalid_xdp_action(netdev, prog, act);
@@ -175,21 +196,24 @@ static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 	case XDP_ABORTED:
 		trace_xdp_exception(netdev, prog, act);
 		rs->xdp_aborted++;
-		page_pool_put_page(dmux->pool, page, sync, true);
+		page_pool_put_page(pool, page, sync, true);
 		break;
 	case XDP_DROP:
 		rs->xdp_drop++;
-		page_pool_put_page(dmux->pool, page, sync, true);
+		page_pool_put_page(pool, page, sync, true);
 		break;
 	}
 	u64_stats_update_end(&rs->syncp);
 	return true;
 }
 
-static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
-			     const struct bam_dmux_frame *f, u32 synced,
-			     struct bam_dmux_poll *ctx)
+static void bam_dmux_rx_data(struct bam_dmux *dmux,
+			     const struct bam_dmux_rx_buf *buf,
+			     struct page *page, const struct bam_dmux_frame *f,
+			     u32 synced, struct bam_dmux_poll *ctx)
 {
+	struct page_pool *pool = bam_dmux_rx_pool(dmux, buf->large);
+	u32 frame_sz = buf->large ? dmux->large_frame_sz : PAGE_SIZE;
 	struct bam_dmux_rx_stats *rs = &dmux->stats[f->ch].rx;
 	struct bam_dmux_netdev *bndev;
 	struct net_device *netdev;
@@ -201,7 +225,7 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
 	if (unlikely(!f->len)) {
 		bam_dmux_rx_err_ratelimited(dmux, "Empty DATA frame on channel %u\n",
 					    f->ch);
-		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_EMPTY, page);
+		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_EMPTY, pool, page);
 		return;
 	}
 
@@ -209,13 +233,13 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
 	if (unlikely(!netdev || !netif_running(netdev))) {
 		bam_dmux_rx_err_ratelimited(dmux, "Data for inactive channel %u\n",
 					    f->ch);
-		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_INACTIVE, page);
+		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_INACTIVE, pool, page);
 		return;
 	}
 	bndev = bam_dmux_priv(netdev);
 
 	if (BAM_DMUX_HDR_SIZE + f->len > synced)
-		page_pool_dma_sync_for_cpu(dmux->pool, page, synced,
+		page_pool_dma_sync_for_cpu(pool, page, synced,
 					   BAM_DMUX_HDR_SIZE + f->len - synced);
 
 	u64_stats_update_begin(&rs->syncp);
@@ -223,20 +247,21 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
 	rs->bytes += f->len;
 	u64_stats_update_end(&rs->syncp);
 
-	xdp_init_buff(&xdp, PAGE_SIZE, &bndev->xdp_rxq);
+	xdp_init_buff(&xdp, frame_sz, buf->large ? &bndev->xdp_rxq_large :
+						   &bndev->xdp_rxq);
 	xdp_prepare_buff(&xdp, page_address(page),
 			 BAM_DMUX_RX_HEADROOM + BAM_DMUX_HDR_SIZE, f->len, true);
 
 	prog = rcu_dereference(bndev->xdp_prog);
-	if (prog && bam_dmux_rx_xdp(dmux, netdev, prog, &xdp, page, ctx))
+	if (prog && bam_dmux_rx_xdp(dmux, netdev, prog, &xdp, pool, page, ctx))
 		return;
 
-	skb = napi_build_skb(page_address(page), PAGE_SIZE);
+	skb = napi_build_skb(page_address(page), frame_sz);
 	if (unlikely(!skb)) {
 		u64_stats_update_begin(&rs->syncp);
 		rs->dropped++;
 		u64_stats_update_end(&rs->syncp);
-		page_pool_recycle_direct(dmux->pool, page);
+		page_pool_recycle_direct(pool, page);
 		return;
 	}
 	skb_mark_for_recycle(skb);
@@ -252,9 +277,25 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux, struct page *page,
 	napi_gro_receive(&dmux->napi, skb);
 }
 
+/*
+ * A DATA frame from a modem that negotiated dynamic MTU says which size the
+ * buffers queued from now on must have (a level, as downstream reads it).
+ */
+static void bam_dmux_rx_size_signal(struct bam_dmux *dmux, u8 signal)
+{
+	bool large = dmux->pool_large && READ_ONCE(dmux->dyn_mtu) &&
+		     bam_dmux_sig_data_large(signal);
+
+	if (likely(large == dmux->rx_large))
+		return;
+	dmux->rx_large = large;
+	dmux->dstats.rx_size_switch++;
+}
+
 static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 			    struct bam_dmux_poll *ctx)
 {
+	struct page_pool *pool = bam_dmux_rx_pool(dmux, buf->large);
 	struct page *page = buf->page;
 	struct bam_dmux_frame f;
 	enum bam_dmux_wire_err err;
@@ -263,26 +304,28 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 	buf->page = NULL;
 	if (unlikely(!buf->ok)) {
 		bam_dmux_rx_err_ratelimited(dmux, "RX transfer failed\n");
-		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_DMA_ERROR, page);
+		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_DMA_ERROR, pool, page);
 		return;
 	}
 
 	synced = clamp_t(u32, buf->avail, BAM_DMUX_HDR_SIZE,
 			 BAM_DMUX_RX_SYNC_FIRST);
-	page_pool_dma_sync_for_cpu(dmux->pool, page, 0, synced);
-	err = bam_dmux_parse(page_address(page) + BAM_DMUX_RX_HEADROOM,
-			     buf->avail, &f);
+	page_pool_dma_sync_for_cpu(pool, page, 0, synced);
+	err = bam_dmux_parse_max(page_address(page) + BAM_DMUX_RX_HEADROOM,
+				 buf->avail, bam_dmux_max_data_size(buf->size),
+				 &f);
 	if (unlikely(err)) {
 		dmux->dstats.rx_wire_err[err]++;
 		bam_dmux_rx_err_ratelimited(dmux, "Dropping malformed frame: %s (%u bytes)\n",
 					    bam_dmux_wire_err_name(err), buf->avail);
-		page_pool_recycle_direct(dmux->pool, page);
+		page_pool_recycle_direct(pool, page);
 		return;
 	}
 
 	switch (f.cmd) {
 	case BAM_DMUX_CMD_DATA:
-		bam_dmux_rx_data(dmux, page, &f, synced, ctx);
+		bam_dmux_rx_size_signal(dmux, f.signal);
+		bam_dmux_rx_data(dmux, buf, page, &f, synced, ctx);
 		return;
 	case BAM_DMUX_CMD_OPEN:
 		dmux->dstats.rx_cmd_open++;
@@ -300,7 +343,7 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 		bam_dmux_chan_event(dmux, f.ch, true);
 		break;
 	}
-	page_pool_recycle_direct(dmux->pool, page);
+	page_pool_recycle_direct(pool, page);
 }
 
 static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
@@ -365,6 +408,8 @@ int bam_dmux_rx_start(struct bam_dmux *dmux)
 	napi_disable(&dmux->napi);
 	dmux->rx = chan;
 	dmux->rx_running = true;
+	/* a modem that (re)starts begins with 2 KiB buffers */
+	dmux->rx_large = false;
 	WRITE_ONCE(dmux->rx_reset, false);
 	bam_dmux_rx_refill(dmux, GFP_KERNEL);
 	posted = dmux->rx_tail != dmux->rx_head;
@@ -403,7 +448,8 @@ void bam_dmux_rx_stop(struct bam_dmux *dmux)
 		struct bam_dmux_rx_buf *buf;
 
 		buf = &dmux->rx_bufs[dmux->rx_head % BAM_DMUX_RX_RING];
-		page_pool_put_full_page(dmux->pool, buf->page, false);
+		page_pool_put_full_page(bam_dmux_rx_pool(dmux, buf->large),
+					buf->page, false);
 		buf->page = NULL;
 		dmux->rx_head++;
 	}
@@ -411,6 +457,85 @@ void bam_dmux_rx_stop(struct bam_dmux *dmux)
 
 	dma_release_channel(dmux->rx);
 	dmux->rx = NULL;
+}
+
+/*
+ * The pool of DL-size buffers, if dl_max allows more than 2 KiB: a page of
+ * the order that holds the headroom, the largest frame and the
+ * skb_shared_info, so that XDP and XDP_PASS work on it as on a 2 KiB one.
+ * Pages are only allocated once a modem asks for large buffers.
+ */
+static int bam_dmux_rx_init_large(struct bam_dmux *dmux)
+{
+	unsigned int size = bam_dmux_size_from_code(bam_dmux_size_code(dl_max));
+	unsigned int order = get_order(BAM_DMUX_RX_HEADROOM + size +
+				       SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
+	struct page_pool_params pp = {
+		.order = order,
+		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+		.pool_size = 2 * BAM_DMUX_RX_RING,
+		.nid = dev_to_node(dmux->dev),
+		.dev = dmux->dev,
+		.napi = &dmux->napi,
+		.dma_dir = DMA_BIDIRECTIONAL,
+		.offset = BAM_DMUX_RX_HEADROOM,
+		.max_len = size,
+	};
+	struct page_pool *pool;
+
+	dmux->dl_size = BAM_DMUX_BUFFER_SIZE;
+	if (size <= BAM_DMUX_BUFFER_SIZE)
+		return 0;
+	pool = page_pool_create(&pp);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	dmux->pool_large = pool;
+	dmux->dl_size = size;
+	dmux->large_frame_sz = PAGE_SIZE << order;
+	return 0;
+}
+
+/* A channel's XDP RX queue info, one per pool (each has its memory model). */
+int bam_dmux_rx_reg_rxq(struct bam_dmux *dmux, struct net_device *dev)
+{
+	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
+	int ret;
+
+	ret = xdp_rxq_info_reg(&bndev->xdp_rxq, dev, 0, dmux->napi.napi_id);
+	if (ret)
+		return ret;
+	/* One pool backs all channels: see docs/architecture.md */
+	ret = xdp_rxq_info_reg_mem_model(&bndev->xdp_rxq, MEM_TYPE_PAGE_POOL,
+					 dmux->pool);
+	if (ret)
+		goto err_unreg;
+	if (!dmux->pool_large)
+		return 0;
+
+	ret = xdp_rxq_info_reg(&bndev->xdp_rxq_large, dev, 0,
+			       dmux->napi.napi_id);
+	if (ret)
+		goto err_unreg;
+	ret = xdp_rxq_info_reg_mem_model(&bndev->xdp_rxq_large,
+					 MEM_TYPE_PAGE_POOL, dmux->pool_large);
+	if (ret)
+		goto err_unreg_large;
+	return 0;
+
+err_unreg_large:
+	xdp_rxq_info_unreg(&bndev->xdp_rxq_large);
+err_unreg:
+	xdp_rxq_info_unreg(&bndev->xdp_rxq);
+	return ret;
+}
+
+void bam_dmux_rx_unreg_rxq(struct net_device *dev)
+{
+	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
+
+	if (xdp_rxq_info_is_reg(&bndev->xdp_rxq_large))
+		xdp_rxq_info_unreg(&bndev->xdp_rxq_large);
+	xdp_rxq_info_unreg(&bndev->xdp_rxq);
 }
 
 int bam_dmux_rx_init(struct bam_dmux *dmux)
@@ -428,7 +553,7 @@ int bam_dmux_rx_init(struct bam_dmux *dmux)
 		.offset = BAM_DMUX_RX_HEADROOM,
 		.max_len = BAM_DMUX_BUFFER_SIZE,
 	};
-	int i;
+	int i, ret;
 
 	for (i = 0; i < BAM_DMUX_RX_RING; i++)
 		dmux->rx_bufs[i].dmux = dmux;
@@ -441,22 +566,31 @@ int bam_dmux_rx_init(struct bam_dmux *dmux)
 
 	dmux->pool = page_pool_create(&pp);
 	if (IS_ERR(dmux->pool)) {
-		int ret = PTR_ERR(dmux->pool);
-
+		ret = PTR_ERR(dmux->pool);
 		dmux->pool = NULL;
-		netif_napi_del(&dmux->napi);
-		free_netdev(dmux->napi_dev);
-		return ret;
+		goto err_napi;
 	}
+	ret = bam_dmux_rx_init_large(dmux);
+	if (ret)
+		goto err_pool;
 
 	napi_enable(&dmux->napi);
 	return 0;
+
+err_pool:
+	page_pool_destroy(dmux->pool);
+err_napi:
+	netif_napi_del(&dmux->napi);
+	free_netdev(dmux->napi_dev);
+	return ret;
 }
 
 void bam_dmux_rx_exit(struct bam_dmux *dmux)
 {
 	/* page_pool_destroy() wants the pool's NAPI disabled */
 	napi_disable(&dmux->napi);
+	if (dmux->pool_large)
+		page_pool_destroy(dmux->pool_large);
 	page_pool_destroy(dmux->pool);
 	netif_napi_del(&dmux->napi);
 	free_netdev(dmux->napi_dev);

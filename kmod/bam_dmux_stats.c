@@ -197,6 +197,7 @@ static int bam_dmux_stats_show(struct seq_file *s, void *unused)
 		   READ_ONCE(d->rx_cmd_open_no_a2_pc));
 	seq_printf(s, "rx_alloc_fail %llu\n", READ_ONCE(d->rx_alloc_fail));
 	seq_printf(s, "rx_prep_fail %llu\n", READ_ONCE(d->rx_prep_fail));
+	seq_printf(s, "rx_size_switch %llu\n", READ_ONCE(d->rx_size_switch));
 	seq_printf(s, "tx_prep_fail %ld\n", atomic_long_read(&d->tx_prep_fail));
 	seq_printf(s, "tx_map_fail %ld\n", atomic_long_read(&d->tx_map_fail));
 	seq_printf(s, "tx_busy %ld\n", atomic_long_read(&d->tx_busy));
@@ -223,6 +224,8 @@ static int bam_dmux_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "remote_open %#lx\n", READ_ONCE(dmux->remote_open));
 	seq_printf(s, "dyn_mtu %d\n", READ_ONCE(dmux->dyn_mtu));
 	seq_printf(s, "ul_mtu %u\n", READ_ONCE(dmux->ul_mtu));
+	seq_printf(s, "dl_size %u\n", dmux->dl_size);
+	seq_printf(s, "rx_large %d\n", READ_ONCE(dmux->rx_large));
 	spin_lock_bh(&dmux->tx_lock);
 	seq_printf(s, "tx_ready %d\n", dmux->tx_ready);
 	seq_printf(s, "tx_queued %u\n", dmux->tx_head - dmux->tx_tail);

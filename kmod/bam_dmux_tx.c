@@ -127,7 +127,7 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 			dev_consume_skb_any(buf->skb);
 		break;
 	case BAM_DMUX_TX_XDP_TX:
-		page_pool_put_full_page(dmux->pool, buf->page, false);
+		page_pool_put_full_page(buf->pool, buf->page, false);
 		break;
 	case BAM_DMUX_TX_XDP_FRAME:
 		dma_unmap_single(dmux->dev, buf->addr, buf->len, DMA_TO_DEVICE);
@@ -396,7 +396,7 @@ int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
 	bam_dmux_hdr_build(hdr, cmd, ch, 0);
 	if (cmd == BAM_DMUX_CMD_OPEN && READ_ONCE(dmux->dyn_mtu))
 		hdr->signal = bam_dmux_sig_open(BAM_DMUX_RX_RING,
-						BAM_DMUX_BUFFER_SIZE);
+						dmux->dl_size);
 
 	spin_lock_bh(&dmux->tx_lock);
 	if (bam_dmux_tx_full(dmux))
@@ -414,7 +414,8 @@ int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
  * XDP_TX from the RX poll: send the page back as it is, the DMUX header
  * written into the headroom. Kicked once per poll by bam_dmux_tx_kick().
  */
-bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp)
+bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
+		     struct page_pool *pool)
 {
 	unsigned int len = xdp->data_end - xdp->data;
 	unsigned int pad = bam_dmux_pad_len(len);
@@ -442,6 +443,7 @@ bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp)
 	buf = bam_dmux_tx_reserve(dmux);
 	buf->type = BAM_DMUX_TX_XDP_TX;
 	buf->page = page;
+	buf->pool = pool;
 	buf->addr = addr;
 	buf->len = bam_dmux_frame_size(len);
 	buf->payload = len;

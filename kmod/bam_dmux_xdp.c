@@ -10,11 +10,12 @@
 #include "bam_dmux.h"
 
 /*
- * Every MTU the device accepts fits one RX buffer with XDP: a page holds the
- * headroom, the DMUX header, the largest payload (2040 bytes) and the
- * skb_shared_info that XDP_PASS needs. So neither attaching a program nor
- * changing the MTU under one needs a check. Larger (dynamic-MTU) buffers
- * will.
+ * Every frame the modem can send fits one RX buffer with XDP: a page holds
+ * the headroom, the DMUX header, the largest payload of a 2 KiB buffer
+ * (2040 bytes) and the skb_shared_info that XDP_PASS needs, and a DL-size
+ * buffer (dynamic MTU) is a page of the order that holds the same around
+ * its frame (bam_dmux_rx_init_large()). The MTU is a UL limit only. So
+ * neither attaching a program nor changing the MTU under one needs a check.
  */
 static_assert(BAM_DMUX_RX_HEADROOM + BAM_DMUX_BUFFER_SIZE +
 	      SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) <= PAGE_SIZE);

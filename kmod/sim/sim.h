@@ -212,6 +212,7 @@ struct sim_modem {
 	enum sim_fw fw;		/* takes effect at the next OPEN it sends */
 	u32 ul_size;		/* dynamic MTU: the UL buffer size it offers */
 	u8 host_open_sig;	/* signal of the host's last OPEN */
+	bool dl_large;		/* DATA frames ask for DL-size buffers */
 	u32 ul_max;		/* largest UL payload: from the last OPEN sent */
 	int ack_delay_ms;
 	bool collapse;
@@ -283,6 +284,8 @@ int sim_modem_set_power(struct sim_modem *sim, bool up);
 int sim_modem_crash(struct sim_modem *sim, unsigned int restart_ms);
 int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch);
 const char *sim_fw_name(enum sim_fw fw);
+u8 sim_modem_data_signal(struct sim_modem *sim);
+unsigned int sim_modem_dl_max(struct sim_modem *sim);
 int sim_fw_parse(const char *name);
 void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 			  unsigned int len);

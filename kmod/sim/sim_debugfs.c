@@ -183,6 +183,7 @@ static int sim_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "rx_silent %u\n", silent);
 	seq_printf(s, "ul_max %u\n", READ_ONCE(sim->ul_max));
 	seq_printf(s, "host_open_signal 0x%02x\n", READ_ONCE(sim->host_open_sig));
+	seq_printf(s, "dl_max %u\n", sim_modem_dl_max(sim));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_state);
@@ -363,6 +364,29 @@ static int sim_ul_size_store(struct sim_modem *sim, char *line)
 
 SIM_DBG_RW(sim_ul_size);
 
+/* dl_large: the level of the size bit in the modem's DATA frames */
+static int sim_dl_large_show(struct seq_file *s, void *unused)
+{
+	struct sim_modem *sim = s->private;
+
+	seq_printf(s, "%d\n", READ_ONCE(sim->dl_large));
+	return 0;
+}
+
+static int sim_dl_large_store(struct sim_modem *sim, char *line)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(line, &on);
+	if (ret)
+		return ret;
+	WRITE_ONCE(sim->dl_large, on);
+	return 0;
+}
+
+SIM_DBG_RW(sim_dl_large);
+
 /* collapse */
 static int sim_collapse_show(struct seq_file *s, void *unused)
 {
@@ -520,6 +544,7 @@ void sim_debugfs_init(struct sim_modem *sim)
 	debugfs_create_file("collapse", 0600, d, sim, &sim_collapse_fops);
 	debugfs_create_file("fw", 0600, d, sim, &sim_fw_fops);
 	debugfs_create_file("ul_size", 0600, d, sim, &sim_ul_size_fops);
+	debugfs_create_file("dl_large", 0600, d, sim, &sim_dl_large_fops);
 	debugfs_create_file("inject", 0200, d, sim, &sim_inject_fops);
 	debugfs_create_file("gen", 0600, d, sim, &sim_gen_fops);
 	debugfs_create_file("counters", 0600, d, sim, &sim_counters_fops);

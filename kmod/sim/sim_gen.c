@@ -137,6 +137,8 @@ static void sim_gen_work(struct work_struct *work)
 	if (!buf)
 		goto out;
 	len = sim_gen_build(&gen->cfg, buf);
+	/* the size the modem asks the host's buffers to have, as it stands */
+	((struct bam_dmux_hdr *)buf)->signal = sim_modem_data_signal(sim);
 
 	while (i < gen->cfg.count && sim_gen_may_run(sim)) {
 		/*
@@ -234,7 +236,8 @@ static int sim_gen_parse(char *args, struct sim_gen_cfg *cfg)
 		return -EINVAL;
 	min = (cfg->proto == 6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr)) +
 	      sizeof(struct udphdr);
-	if (cfg->size < min || cfg->size > BAM_DMUX_MAX_DATA_SIZE)
+	if (cfg->size < min ||
+	    cfg->size > bam_dmux_max_data_size(BAM_DMUX_MAX_BUFFER_SIZE))
 		return -EINVAL;
 
 	/* defaults: 10.C.0.2 -> 10.C.0.1, fd00:C::2 -> fd00:C::1 */

@@ -401,6 +401,31 @@ int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch)
 	return 0;
 }
 
+/*
+ * The signal of the DATA frames the modem sends: with dynamic MTU agreed
+ * (its OPEN announced it, the host's answered) and dl_large set, 0x02 asks
+ * the host for buffers of the DL size the host offered; else 0 (2 KiB).
+ */
+u8 sim_modem_data_signal(struct sim_modem *sim)
+{
+	u8 host = READ_ONCE(sim->host_open_sig);
+
+	if (READ_ONCE(sim->fw) != SIM_FW_DYN_MTU || !bam_dmux_sig_dyn_mtu(host) ||
+	    !READ_ONCE(sim->dl_large))
+		return 0;
+	return BAM_DMUX_SIG_DYN_MTU;
+}
+
+/* Largest DATA payload the modem sends now. */
+unsigned int sim_modem_dl_max(struct sim_modem *sim)
+{
+	unsigned int size = BAM_DMUX_BUFFER_SIZE;
+
+	if (sim_modem_data_signal(sim))
+		size = bam_dmux_sig_size(READ_ONCE(sim->host_open_sig));
+	return bam_dmux_max_data_size(size);
+}
+
 /* May the modem send DATA on @ch? */
 bool sim_modem_ch_open(struct sim_modem *sim, u8 ch)
 {

@@ -29,11 +29,12 @@ static netdev_tx_t sim_mdm_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct bam_dmux_hdr hdr;
 	unsigned int len = skb->len;
 
-	if (len > BAM_DMUX_MAX_DATA_SIZE || !sim_modem_ch_open(m->sim, m->ch) ||
-	    skb_linearize(skb))
+	if (len > sim_modem_dl_max(m->sim) ||
+	    !sim_modem_ch_open(m->sim, m->ch) || skb_linearize(skb))
 		goto drop;
 
 	bam_dmux_hdr_build(&hdr, BAM_DMUX_CMD_DATA, m->ch, len);
+	hdr.signal = sim_modem_data_signal(m->sim);
 	if (sim_rx_send(m->sim, &hdr, skb->data, len, SIM_RX_BACKLOG))
 		goto drop;
 
@@ -75,7 +76,8 @@ static void sim_mdm_setup(struct net_device *dev)
 	dev->addr_len = 0;
 	dev->mtu = ETH_DATA_LEN;
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = BAM_DMUX_MAX_DATA_SIZE;
+	/* what a 2 KiB buffer takes, or a DL-size one (sim_modem_dl_max()) */
+	dev->max_mtu = bam_dmux_max_data_size(BAM_DMUX_MAX_BUFFER_SIZE);
 	dev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
 }
 
