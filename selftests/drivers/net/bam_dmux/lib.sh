@@ -300,6 +300,133 @@ ends_agree() {
 	[ $(($5 - $1)) = $(($6 - $2)) ] && [ $(($7 - $3)) = $(($8 - $4)) ]
 }
 
+# --- The traffic tests' environment (issue 12), in the convention of the
+# kernel's tools/testing/selftests/drivers/net/: NETIF (the device under
+# test), LOCAL_V4/LOCAL_V6 (its addresses), REMOTE_V4/REMOTE_V6 (the far
+# end's), REMOTE_TYPE (netns, ssh or empty) and REMOTE_ARGS (the namespace's
+# name, or ssh's arguments: [user@]host [options]). Read from the environment,
+# then from net.config beside the tests (KEY=VALUE lines, # comments; the
+# environment wins). Nothing configured and the simulator present: the
+# simulator's setup of channel CH (bd_env's argument), as bd_addr_channels
+# addresses it. docs/testing.md, "Environment".
+BD_ENV_KEYS='NETIF LOCAL_V4 LOCAL_V6 REMOTE_V4 REMOTE_V6 REMOTE_TYPE REMOTE_ARGS'
+case $0 in */*) BD_NETCONF=${BD_NETCONF:-${0%/*}/net.config} ;; *) BD_NETCONF=${BD_NETCONF:-net.config} ;; esac
+
+# bd_env_file FILE: the keys FILE sets that the environment does not. Values
+# are taken literally (one pair of enclosing quotes dropped), never evaluated.
+bd_env_file() {
+	[ -r "$1" ] || return 0
+	while IFS= read -r _l || [ -n "$_l" ]; do
+		case $_l in *=*) ;; *) continue ;; esac
+		_k=${_l%%=*} _v=${_l#*=}
+		# blanks around the key and the value go
+		_k=${_k#"${_k%%[! 	]*}"} _k=${_k%"${_k##*[! 	]}"}
+		_v=${_v#"${_v%%[! 	]*}"} _v=${_v%"${_v##*[! 	]}"}
+		case $_k in \#*) continue ;; esac
+		case " $BD_ENV_KEYS " in *" $_k "*) ;; *) echo "# $1: unknown key '$_k' ignored"; continue ;; esac
+		case $_v in \"*\") _v=${_v#\"} _v=${_v%\"} ;; \'*\') _v=${_v#\'} _v=${_v%\'} ;; esac
+		eval "_set=\${$_k+x}"
+		[ -n "$_set" ] || eval "$_k=\$_v"
+	done <"$1"
+}
+
+# bd_env CH: load and check the environment (skip, saying what is missing).
+# With the simulator, bring the product up first (bd_setup). Sets BD_CH to
+# NETIF's BAM-DMUX channel (empty when NETIF is not one), BD_SIM_END=1 when
+# NETIF's far end is the simulator's mdm (its counters then count the test),
+# BD_ENV_CONF to the keys configured (empty: the simulator's defaults).
+bd_env() {
+	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
+	bd_env_file "$BD_NETCONF"
+	_configured=
+	for _k in $BD_ENV_KEYS; do
+		eval "[ -z \"\${$_k:-}\" ] || _configured=\"\$_configured $_k\""
+	done
+	if has_sim; then
+		bd_setup
+	elif [ -z "$_configured" ]; then
+		skip "no simulated modem and no environment: set NETIF, REMOTE_V4 (or REMOTE_V6), LOCAL_V4/LOCAL_V6, REMOTE_TYPE (netns or ssh) and REMOTE_ARGS in net.config ($BD_NETCONF) or the environment"
+	fi
+	BD_ENV_CONF=$_configured
+	if [ -z "$_configured" ]; then
+		NETIF=$(wwan_of "$1") || fail "no netdev for channel $1"
+		LOCAL_V4=10.$1.0.1 REMOTE_V4=10.$1.0.2
+		LOCAL_V6=fd00:$1::1 REMOTE_V6=fd00:$1::2
+		REMOTE_TYPE=netns REMOTE_ARGS=$NS
+		log "environment: the simulator's channel $1 (nothing configured)"
+	else
+		log "environment:$_configured"
+	fi
+	[ -n "${NETIF:-}" ] || skip "NETIF not set: set it in net.config ($BD_NETCONF) or the environment"
+	[ -d "/sys/class/net/$NETIF" ] || skip "NETIF=$NETIF: no such interface"
+	[ -n "${REMOTE_V4:-}${REMOTE_V6:-}" ] ||
+		skip "neither REMOTE_V4 nor REMOTE_V6 set: set them in net.config ($BD_NETCONF) or the environment"
+	case ${REMOTE_TYPE:-} in
+	netns|ssh) [ -n "${REMOTE_ARGS:-}" ] || skip "REMOTE_TYPE=$REMOTE_TYPE needs REMOTE_ARGS" ;;
+	'') ;;
+	*) fail "REMOTE_TYPE must be netns, ssh or empty, not '$REMOTE_TYPE'" ;;
+	esac
+	[ "${REMOTE_TYPE:-}" != netns ] || ip netns exec "$REMOTE_ARGS" true ||
+		skip "REMOTE_ARGS=$REMOTE_ARGS: no such network namespace"
+	BD_CH='' BD_SIM_END=''
+	if _wd=$(bd_dev) && [ -r "$_wd/net/$NETIF/dev_port" ]; then
+		read -r BD_CH <"$_wd/net/$NETIF/dev_port"
+		! has_sim || BD_SIM_END=1
+	fi
+	log "NETIF=$NETIF LOCAL_V4=${LOCAL_V4:-} LOCAL_V6=${LOCAL_V6:-} REMOTE_V4=${REMOTE_V4:-} REMOTE_V6=${REMOTE_V6:-} REMOTE_TYPE=${REMOTE_TYPE:-} REMOTE_ARGS=${REMOTE_ARGS:-}"
+}
+
+# The far end is the simulator's mdm of NETIF's channel
+sim_end() { [ -n "${BD_SIM_END:-}" ]; }
+# A command can run at the far end
+has_remote() { [ -n "${REMOTE_TYPE:-}" ]; }
+# remote_cmd CMD...: run CMD at the far end (ssh: each word quoted for the
+# remote shell; CMD must be on the remote's PATH).
+remote_cmd() {
+	case ${REMOTE_TYPE:-} in
+	netns) ip netns exec "$REMOTE_ARGS" "$@" ;;
+	ssh)
+		_rq=
+		for _a; do
+			_rq="$_rq '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
+		done
+		# shellcheck disable=SC2086
+		ssh -o BatchMode=yes $REMOTE_ARGS "$_rq" ;;
+	*) echo "# remote_cmd: no REMOTE_TYPE" >&2; return 1 ;;
+	esac
+}
+# Addresses: of the configured pair, or with CH, of the simulator's channel CH
+local_addr4() { if [ $# -gt 0 ]; then echo "10.$1.0.1"; else echo "${LOCAL_V4:-}"; fi; }
+local_addr6() { if [ $# -gt 0 ]; then echo "fd00:$1::1"; else echo "${LOCAL_V6:-}"; fi; }
+remote_addr4() { if [ $# -gt 0 ]; then echo "10.$1.0.2"; else echo "${REMOTE_V4:-}"; fi; }
+remote_addr6() { if [ $# -gt 0 ]; then echo "fd00:$1::2"; else echo "${REMOTE_V6:-}"; fi; }
+
+# env_udp_exchange out|in COUNT SIZE [PORT]: COUNT datagrams of SIZE bytes
+# over IPv4 from here to REMOTE_V4 (out) or from the far end to LOCAL_V4
+# (in), counted and checked by the receiver (udp_exchange's h2m/m2h).
+env_udp_exchange() {
+	_out=$(mktemp)
+	_port=${4:-$((9000 + ${BD_CH:-0}))}
+	if [ "$1" = out ]; then
+		remote_cmd dmux_udp recv "$_port" "$2" 60000 > "$_out" &
+	else
+		dmux_udp recv "$_port" "$2" 60000 > "$_out" &
+	fi
+	_pid=$!
+	wait_for 10 grep -q listening "$_out" || fail "receiver did not start"
+	if [ "$1" = out ]; then
+		dmux_udp send "$REMOTE_V4" "$_port" "$2" "$3" >/dev/null
+	else
+		remote_cmd dmux_udp send "$LOCAL_V4" "$_port" "$2" "$3" >/dev/null
+	fi || fail "sender failed"
+	wait "$_pid"
+	_rc=$?
+	log "$1 $NETIF ${2}x$3: $(tail -n 1 "$_out")"
+	rm -f "$_out"
+	return $_rc
+}
+# --- end of the traffic tests' environment
+
 # XDP: native attach of a test program (build/bpf/test), and detach
 xdp_attach() { ip -force link set dev "$1" xdpdrv obj "$BD_BPF/test/$2" sec xdp; }
 xdp_detach() {
