@@ -355,7 +355,7 @@ bd_env() {
 		REMOTE_TYPE=netns REMOTE_ARGS=$NS
 		log "environment: the simulator's channel $1 (nothing configured)"
 	else
-		log "environment:$_configured"
+		log "environment configured:$_configured"
 	fi
 	[ -n "${NETIF:-}" ] || skip "NETIF not set: set it in net.config ($BD_NETCONF) or the environment"
 	[ -d "/sys/class/net/$NETIF" ] || skip "NETIF=$NETIF: no such interface"
