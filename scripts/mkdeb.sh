@@ -132,6 +132,8 @@ install -m 0755 "$TESTS_SRC/run_tests" "$TESTS_SRC"/*.sh "$t/"
 install -m 0644 "$TESTS_SRC/lib.sh" "$t/"
 subst packaging/selftests/bd.env.in >"$t/bd.env"
 chmod 0644 "$t/bd.env"
+# an example of the traffic tests' environment (net.config itself is the owner's)
+install -m 0644 packaging/selftests/net.config.example "$t/"
 # shellcheck disable=SC2016
 timeout=$(sed -n 's/^TIMEOUT=${BD_TEST_TIMEOUT:-\([0-9]*\)}$/\1/p' "$TESTS_SRC/run_tests")
 printf 'timeout=%s\n' "${timeout:-300}" >"$t/settings"

@@ -130,8 +130,10 @@ file_lists() {
 	need="/usr/sbin/dmux-stat /usr/share/man/man8/dmux-stat.8.gz /usr/lib/bpf/bam-dmux/dmux.bpf.o"
 	for f in $need; do grep -qx "$f" "$tmp/stat.list" || { echo "dmux-stat: no $f"; return 1; }; done
 	need="$KSFT/run_kselftest.sh $KSFT/kselftest-list.txt $KSFT/kselftest/runner.sh $T/run_tests
-		$T/lib.sh $T/bd.env $T/settings $LIBDIR/bin/dmux_udp $LIBDIR/bpf/test/xdp_pass.o"
+		$T/lib.sh $T/bd.env $T/net.config.example $T/settings $LIBDIR/bin/dmux_udp $LIBDIR/bpf/test/xdp_pass.o"
 	for f in $need; do grep -qx "$f" "$tmp/st.list" || { echo "selftests: no $f"; return 1; }; done
+	# the example only: a net.config would configure every owner's tests
+	! grep -qx "$T/net.config" "$tmp/st.list" || { echo "selftests: ships a net.config"; return 1; }
 	# no file in two packages
 	sort "$tmp"/{dkms,stat,st}.list | grep -v '/$' | uniq -d | grep . && { echo "shared files above"; return 1; }
 	return 0
