@@ -168,7 +168,8 @@ static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
 		pm_runtime_mark_last_busy(dmux->dev);
 		pm_runtime_put_autosuspend(dmux->dev);
 	}
-	if (dmux->tx_tail == dmux->tx_submitted)
+	/* the engine idle (a power-down waits for it), or room for a command */
+	if (dmux->tx_tail == dmux->tx_submitted || wq_has_sleeper(&dmux->tx_wait))
 		wake_up_all(&dmux->tx_wait);
 	if (dmux->tx_stopped &&
 	    dmux->tx_head - dmux->tx_tail <= BAM_DMUX_TX_RING / 2)
@@ -379,6 +380,16 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
+static bool bam_dmux_tx_has_room(struct bam_dmux *dmux)
+{
+	bool room;
+
+	spin_lock_bh(&dmux->tx_lock);
+	room = !bam_dmux_tx_full(dmux);
+	spin_unlock_bh(&dmux->tx_lock);
+	return room;
+}
+
 /*
  * Send a command (OPEN/CLOSE) for a channel. Process context. To a modem
  * that announced dynamic MTU, an OPEN says our RX pool and DL buffer size.
@@ -386,7 +397,9 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev)
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
 {
 	struct bam_dmux_hdr *hdr;
+	unsigned long deadline;
 	struct sk_buff *skb;
+	bool room;
 	int ret;
 
 	skb = alloc_skb(BAM_DMUX_HDR_SIZE, GFP_KERNEL);
@@ -398,13 +411,33 @@ int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
 		hdr->signal = bam_dmux_sig_open(BAM_DMUX_RX_RING,
 						dmux->dl_size);
 
-	spin_lock_bh(&dmux->tx_lock);
-	if (bam_dmux_tx_full(dmux))
-		ret = -EBUSY;
-	else
-		ret = bam_dmux_tx_queue_skb(dmux, skb, ch, 0, true);
-	spin_unlock_bh(&dmux->tx_lock);
-
+	/*
+	 * An OPEN must not be lost to a ring that traffic filled (the answer
+	 * to a restarted modem under a flood, say): wait for a slot. The
+	 * queues stay stopped until the ring is half empty, so the first
+	 * reclaim makes room for it. A CLOSE does not wait: it is sent on the
+	 * way down (ndo_stop, removal), where a modem that is gone would hold
+	 * every channel's up for the timeout.
+	 */
+	deadline = jiffies;
+	if (cmd == BAM_DMUX_CMD_OPEN)
+		deadline += BAM_DMUX_REMOTE_TIMEOUT;
+	for (;;) {
+		spin_lock_bh(&dmux->tx_lock);
+		room = !bam_dmux_tx_full(dmux);
+		if (room)
+			ret = bam_dmux_tx_queue_skb(dmux, skb, ch, 0, true);
+		spin_unlock_bh(&dmux->tx_lock);
+		if (room)
+			break;
+		if (!time_before(jiffies, deadline) ||
+		    !wait_event_timeout(dmux->tx_wait,
+					bam_dmux_tx_has_room(dmux),
+					deadline - jiffies)) {
+			ret = -EBUSY;
+			break;
+		}
+	}
 	if (ret)
 		kfree_skb(skb);
 	return ret;
