@@ -31,7 +31,14 @@
 #define BAM_DMUX_TX_RING		32
 /* Room in front of every RX frame for XDP programs (adjust_head, metadata). */
 #define BAM_DMUX_RX_HEADROOM		XDP_PACKET_HEADROOM
+/*
+ * Autosuspend delay (bam_dmux_pm.c): it starts at the mainline value and
+ * doubles, up to the vendor trees' 10 s, whenever the modem was collapsed
+ * for less than BAM_DMUX_AUTOSUSPEND_MAX_MS before the host voted again;
+ * a collapse at least that long halves it again, down to the start value.
+ */
 #define BAM_DMUX_AUTOSUSPEND_MS		1000
+#define BAM_DMUX_AUTOSUSPEND_MAX_MS	10000
 #define BAM_DMUX_REMOTE_TIMEOUT		msecs_to_jiffies(2000)
 #define BAM_DMUX_REFILL_RETRY		msecs_to_jiffies(100)
 
@@ -151,6 +158,14 @@ struct bam_dmux {
 	bool no_a2_pc;		/* OPEN_NO_A2_PC seen: hold the vote (chan_work) */
 	bool pc_hold;		/* the runtime PM reference of that hold */
 	wait_queue_head_t pc_wait;
+	/*
+	 * Adaptive autosuspend, runtime PM callbacks only (serialised): the
+	 * delay last set, whether it still adapts (not once the user wrote
+	 * autosuspend_delay_ms) and when the vote was last withdrawn (0: never).
+	 */
+	int pm_delay;
+	bool pm_adapt;
+	ktime_t pm_suspended_at;
 
 	struct dma_chan *rx;
 	struct dma_chan *tx;
