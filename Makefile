@@ -264,7 +264,8 @@ bench: all mainline
 # minute, idle / 1 packet a second / bulk, for this driver and mainline's on a `collapse` modem.
 # Not a test: prints the table, writes build/power/{power.json,power.md}. Same clocks as bench
 # (POWER_CLOCK, default icount); POWER_SECONDS, POWER_LOAD_SECONDS, POWER_DRIVERS,
-# POWER_PHASES go to selftests/bench/power_economy.sh in the guest.
+# POWER_PHASES go to selftests/bench/power_economy.sh in the guest; POWER_SHARE=DIR is shared
+# with it at /mnt/share (POWER_DRIVERS='ours before=/mnt/share/qcom_bam_dmux.ko': another build).
 POWER_CLOCK ?= icount
 ifneq ($(filter-out icount wall,$(POWER_CLOCK)),)
 $(error POWER_CLOCK must be icount or wall (got '$(POWER_CLOCK)'))
@@ -274,7 +275,8 @@ POWER_ENV := $(foreach v,POWER_SECONDS POWER_LOAD_SECONDS POWER_DRIVERS POWER_PH
 power: kmod-lts mainline guest
 	@mkdir -p build/power
 	set -o pipefail; BAM_DMUX_QEMU_ARGS='$(BENCH_QEMU_$(POWER_CLOCK))' \
-		selftests/vm/run --kernel lts --timeout 3000 --log build/power/console.log -- \
+		selftests/vm/run --kernel lts --timeout 3000 --log build/power/console.log \
+		$(if $(POWER_SHARE),--share $(POWER_SHARE)) -- \
 		'$(strip $(POWER_ENV)) /opt/bam-dmux/selftests/bench/power_economy.sh' | \
 		tee build/power/vm.log
 	scripts/power-report build/power/vm.log build/power

@@ -6,9 +6,10 @@
 # `collapse` on, for each driver and three phases:
 #   idle     no traffic at all (IPv6 off on every channel: no chatter)
 #   trickle  one packet a second each way: ping -i 1 from wwan0 to mdm0
+#   trickleN (not by default) one ping every N seconds
 #   load     bulk UDP both ways on channel 0 (dmux_udp, 1400 B)
-# Each phase starts with the vote down and the modem collapsed; its count
-# includes the first wake-up. The votes are the simulator's: every change of
+# Each phase starts with the simulator and the driver loaded afresh, the
+# vote down and the modem collapsed; its count includes the first wake-up. The votes are the simulator's: every change of
 # the host's vote is acknowledged once (`modem_acks` in its debugfs state),
 # so ups = (changes + vote_end - vote_start) / 2.
 #
@@ -21,7 +22,7 @@
 # time. POWER_LOAD_SECONDS (default 20): the load phase's (under icount a
 # second of load costs the machine many more than an idle one; the vote is
 # held throughout, so the count is the first wake-up whatever the length).
-# POWER_DRIVERS (default "ours mainline"): which drivers.
+# POWER_DRIVERS (default "ours mainline"): which drivers (kmod_of below).
 # POWER_PHASES (default "idle trickle load").
 . /opt/bam-dmux/selftests/drivers/net/bam_dmux/lib.sh
 
@@ -32,10 +33,13 @@ PHASES=${POWER_PHASES:-"idle trickle load"}
 ch=0
 results=$(mktemp)
 
+# A driver: ours, mainline, or NAME=PATH (another build of either, say the
+# driver before a change, from the --share directory)
 kmod_of() {
 	case $1 in
 	ours) echo "$BD_ROOT/kmod/qcom_bam_dmux.ko" ;;
 	mainline) echo "$BD_ROOT/mainline/qcom_bam_dmux.ko" ;;
+	?*=/*) echo "${1#*=}" ;;
 	*) return 1 ;;
 	esac
 }
@@ -71,9 +75,10 @@ settle() {
 		log "not collapsed: vote $(vote) phase $(sim_get state phase) rpm $(rpm_status)"
 }
 
+# trickle [INTERVAL]: one ping every INTERVAL (default 1) seconds
 trickle() {
 	_out=$(mktemp)
-	ping -i 1 -c "$SECS" -W 5 "10.$ch.0.2" >"$_out" 2>&1
+	ping -i "${1:-1}" -c $((SECS / ${1:-1})) -W 5 "10.$ch.0.2" >"$_out" 2>&1
 	# "N packets transmitted, M received" (iputils) or "... M packets received" (busybox)
 	awk '/transmitted/ { t = $1; for (i = 2; i <= NF; i++) if ($i ~ /^received/) r = $(i - 1) == "packets" ? $(i - 2) : $(i - 1) }
 		END { print t - r }' "$_out"
@@ -110,6 +115,7 @@ phase() {
 	case $_ph in
 	idle) sleep "$SECS"; _lost=0 ;;
 	trickle) _lost=$(trickle) ;;
+	trickle[0-9]*) _lost=$(trickle "${_ph#trickle}") ;;
 	load) _lost=$(load) ;;
 	esac
 	_t=$(( $(date +%s) - _t0 ))
@@ -123,11 +129,11 @@ phase() {
 
 require_root
 modprobe veth 2>/dev/null
+# Every phase starts from a fresh binding: the adaptive delay from 1 s.
 for d in $DRIVERS; do
-	load_driver "$d" || { log "$d: driver not available, skipped"; continue; }
-	log "$d: autosuspend_delay_ms $(delay_ms)"
 	for p in $PHASES; do
-		phase "$d" "$p"
+		load_driver "$d" || { log "$d: driver not available, skipped"; break; }
+		phase "${d%%=*}" "$p"
 	done
 done
 bd_unload_modules
