@@ -252,7 +252,7 @@ int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);
-void bam_dmux_tx_drain(struct bam_dmux *dmux);
+void bam_dmux_tx_drain(struct bam_dmux *dmux, bool drop_waiting);
 void bam_dmux_tx_start_queue(struct bam_dmux *dmux, struct net_device *dev);
 void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,
 			bool attach);

@@ -180,7 +180,8 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 			bam_dmux_chan_carrier(dmux, false);
 		}
 		bam_dmux_pm_release(dmux);
-		bam_dmux_tx_drain(dmux);
+		/* frames waiting for a vote that races the collapse stay */
+		bam_dmux_tx_drain(dmux, dmux->modem_gone);
 		bam_dmux_rx_stop(dmux);
 		WRITE_ONCE(dmux->modem_up, false);
 		atomic_long_inc(&dmux->dstats.modem_down);
@@ -469,7 +470,7 @@ void bam_dmux_pm_stop(struct bam_dmux *dmux)
 	disable_irq(dmux->pc_ack_irq);
 
 	mutex_lock(&dmux->power_lock);
-	bam_dmux_tx_drain(dmux);
+	bam_dmux_tx_drain(dmux, true);
 	bam_dmux_rx_stop(dmux);
 	WRITE_ONCE(dmux->modem_up, false);
 	/* no hold can be taken any more: balance the usage count */
