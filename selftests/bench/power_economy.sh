@@ -34,12 +34,14 @@ ch=0
 results=$(mktemp)
 
 # A driver: ours, mainline, or NAME=PATH (another build of either, say the
-# driver before a change, from the --share directory)
+# driver before a change, from the --share directory), each optionally with
+# :MS, an autosuspend delay written to sysfs after loading (a user's value:
+# ours then stops adapting). "ours:1000" is ours with mainline's fixed delay.
 kmod_of() {
-	case $1 in
+	case ${1%%:*} in
 	ours) echo "$BD_ROOT/kmod/qcom_bam_dmux.ko" ;;
 	mainline) echo "$BD_ROOT/mainline/qcom_bam_dmux.ko" ;;
-	?*=/*) echo "${1#*=}" ;;
+	?*=/*) _k=${1#*=}; echo "${_k%%:*}" ;;
 	*) return 1 ;;
 	esac
 }
@@ -64,6 +66,10 @@ load_driver() {
 	export BD_KMOD
 	bd_setup
 	quiet_all
+	case $1 in
+	*:*) echo "${1##*:}" > "$(bd_dev)/power/autosuspend_delay_ms" ||
+		fail "cannot set the delay of $1" ;;
+	esac
 	# the modem powered up at probe with no vote: one packet makes the
 	# vote change (up, then down after the delay) that collapses it
 	ping -c 1 -W 10 "10.$ch.0.2" >/dev/null || log "$1: first ping lost"
@@ -133,7 +139,9 @@ modprobe veth 2>/dev/null
 for d in $DRIVERS; do
 	for p in $PHASES; do
 		load_driver "$d" || { log "$d: driver not available, skipped"; break; }
-		phase "${d%%=*}" "$p"
+		_name=${d%%=*}
+		case $d in *=*:*) _name=$_name:${d##*:} ;; esac
+		phase "$_name" "$p"
 	done
 done
 bd_unload_modules
