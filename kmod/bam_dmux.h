@@ -235,6 +235,7 @@ void bam_dmux_pm_stop(struct bam_dmux *dmux);
 int bam_dmux_pm_get_sync(struct bam_dmux *dmux);
 void bam_dmux_pm_put(struct bam_dmux *dmux);
 void bam_dmux_pm_hold(struct bam_dmux *dmux);
+bool bam_dmux_pm_adaptive(struct bam_dmux *dmux);
 extern const struct dev_pm_ops bam_dmux_pm_ops;
 
 /* bam_dmux_rx.c */

@@ -21,6 +21,7 @@
  */
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/pm_runtime.h>
 #include <linux/soc/qcom/smem_state.h>
@@ -223,6 +224,16 @@ static irqreturn_t bam_dmux_pc_ack_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+static bool adaptive_autosuspend = true;
+module_param(adaptive_autosuspend, bool, 0644);
+MODULE_PARM_DESC(adaptive_autosuspend,
+		 "Adapt the autosuspend delay (1 to 10 s) until autosuspend_delay_ms is written (default: Y)");
+
+bool bam_dmux_pm_adaptive(struct bam_dmux *dmux)
+{
+	return READ_ONCE(dmux->pm_adapt) && READ_ONCE(adaptive_autosuspend);
+}
+
 /*
  * Adaptive autosuspend. Each power-collapse cycle costs a handshake and a
  * modem power-up; holding the vote costs idle power. A collapse shorter than
@@ -234,8 +245,10 @@ static irqreturn_t bam_dmux_pc_ack_irq(int irq, void *data)
  *
  * autosuspend_delay_ms in sysfs shows the delay in effect. A value there
  * that is not the one set here was the user's: it wins, and the delay stops
- * adapting until the driver is bound again. Runtime PM callbacks only (they
- * are serialised), when resuming: the delay is read at the next autosuspend.
+ * adapting until the driver is bound again. A write of the very value in
+ * effect cannot be told from ours: adaptive_autosuspend=0 fixes the delay
+ * at whatever it is. Runtime PM callbacks only (they are serialised), when
+ * resuming: the delay is read at the next autosuspend.
  */
 static void bam_dmux_pm_adapt(struct bam_dmux *dmux)
 {
@@ -251,7 +264,7 @@ static void bam_dmux_pm_adapt(struct bam_dmux *dmux)
 			 READ_ONCE(dev->power.autosuspend_delay));
 		return;
 	}
-	if (!dmux->pm_suspended_at)
+	if (!dmux->pm_suspended_at || !READ_ONCE(adaptive_autosuspend))
 		return;
 
 	collapsed = ktime_ms_delta(ktime_get_boottime(), dmux->pm_suspended_at);

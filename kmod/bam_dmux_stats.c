@@ -219,7 +219,7 @@ static int bam_dmux_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "pc_hold %d\n", READ_ONCE(dmux->pc_hold));
 	seq_printf(s, "modem_gone %d\n", READ_ONCE(dmux->modem_gone));
 	seq_printf(s, "ack_pending %d\n", atomic_read(&dmux->acks_owed));
-	seq_printf(s, "autosuspend_adaptive %d\n", READ_ONCE(dmux->pm_adapt));
+	seq_printf(s, "autosuspend_adaptive %d\n", bam_dmux_pm_adaptive(dmux));
 	seq_printf(s, "remote_open %#lx\n", READ_ONCE(dmux->remote_open));
 	spin_lock_bh(&dmux->tx_lock);
 	seq_printf(s, "tx_ready %d\n", dmux->tx_ready);

@@ -35,8 +35,8 @@ results=$(mktemp)
 
 # A driver: ours, mainline, or NAME=PATH (another build of either, say the
 # driver before a change, from the --share directory), each optionally with
-# :MS, an autosuspend delay written to sysfs after loading (a user's value:
-# ours then stops adapting). "ours:1000" is ours with mainline's fixed delay.
+# :MS, an autosuspend delay written to sysfs after loading, adaptation off.
+# "ours:1000" is ours with mainline's fixed delay.
 kmod_of() {
 	case ${1%%:*} in
 	ours) echo "$BD_ROOT/kmod/qcom_bam_dmux.ko" ;;
@@ -67,8 +67,13 @@ load_driver() {
 	bd_setup
 	quiet_all
 	case $1 in
-	*:*) echo "${1##*:}" > "$(bd_dev)/power/autosuspend_delay_ms" ||
-		fail "cannot set the delay of $1" ;;
+	*:*)
+		# ours: a write of the value in effect (1000 after bind) cannot
+		# be told from the driver's own; its parameter stops adapting
+		_p=/sys/module/qcom_bam_dmux/parameters/adaptive_autosuspend
+		[ ! -w "$_p" ] || echo 0 > "$_p"
+		echo "${1##*:}" > "$(bd_dev)/power/autosuspend_delay_ms" ||
+			fail "cannot set the delay of $1" ;;
 	esac
 	# the modem powered up at probe with no vote: one packet makes the
 	# vote change (up, then down after the delay) that collapses it
