@@ -14,7 +14,8 @@
 # so ups = (changes + vote_end - vote_start) / 2.
 #
 # Prints one line per phase, "POWER driver phase seconds ups changes
-# modem_transitions delay_ms mdm_rx mdm_tx ping_lost", which the host's
+# modem_transitions delay_ms mdm_rx mdm_tx ping_lost delay_ms_at_start" (the
+# delays: autosuspend_delay_ms at the end and the start), which the host's
 # scripts/power-report turns into the table and JSON, then the table itself.
 # Not a test: it never fails on a number.
 #
@@ -64,20 +65,25 @@ load_driver() {
 	BD_KMOD=$(kmod_of "$1") || fail "unknown driver $1"
 	[ -f "$BD_KMOD" ] || return 1
 	export BD_KMOD
+	bd_load_modules || fail "cannot load $BD_KMOD"
+	# ours: the setup's IPv6 chatter must not adapt the delay before the
+	# phase (the parameter; a write of the value in effect, 1000 after
+	# bind, cannot be told from the driver's own)
+	_p=/sys/module/qcom_bam_dmux/parameters/adaptive_autosuspend
+	[ ! -w "$_p" ] || echo 0 > "$_p"
 	bd_setup
 	quiet_all
 	case $1 in
-	*:*)
-		# ours: a write of the value in effect (1000 after bind) cannot
-		# be told from the driver's own; its parameter stops adapting
-		_p=/sys/module/qcom_bam_dmux/parameters/adaptive_autosuspend
-		[ ! -w "$_p" ] || echo 0 > "$_p"
-		echo "${1##*:}" > "$(bd_dev)/power/autosuspend_delay_ms" ||
-			fail "cannot set the delay of $1" ;;
+	*:*) echo "${1##*:}" > "$(bd_dev)/power/autosuspend_delay_ms" ||
+		fail "cannot set the delay of $1" ;;
 	esac
 	# the modem powered up at probe with no vote: one packet makes the
 	# vote change (up, then down after the delay) that collapses it
 	ping -c 1 -W 10 "10.$ch.0.2" >/dev/null || log "$1: first ping lost"
+	case $1 in
+	*:*) ;;
+	*) [ ! -w "$_p" ] || echo 1 > "$_p" ;;
+	esac
 }
 
 # settle: wait (up to 60 s) for the vote to drop and the modem to collapse
@@ -120,7 +126,7 @@ load() {
 phase() {
 	_drv=$1 _ph=$2
 	settle
-	_v0=$(vote) _a0=$(acks) _h0=$(host_acks)
+	_v0=$(vote) _a0=$(acks) _h0=$(host_acks) _d0=$(delay_ms)
 	_rx0=$(mdm_stat rx_packets) _tx0=$(mdm_stat tx_packets)
 	_t0=$(date +%s)
 	case $_ph in
@@ -134,7 +140,7 @@ phase() {
 	_ch=$(( _a1 - _a0 ))
 	_ups=$(( (_ch + _v1 - _v0) / 2 ))
 	echo "POWER $_drv $_ph $_t $_ups $_ch $(( _h1 - _h0 )) $(delay_ms)" \
-		"$(( $(mdm_stat rx_packets) - _rx0 )) $(( $(mdm_stat tx_packets) - _tx0 )) $_lost" |
+		"$(( $(mdm_stat rx_packets) - _rx0 )) $(( $(mdm_stat tx_packets) - _tx0 )) $_lost $_d0" |
 		tee -a "$results"
 }
 
@@ -152,7 +158,7 @@ done
 bd_unload_modules
 
 echo "# driver    phase     secs  cycles  cycles/min  vote-changes  modem-transitions  delay-ms  mdm-rx  mdm-tx  ping-lost"
-awk '{ printf "# %-10s %-8s %5d %7d %11.1f %13d %18d %9s %7d %7d %10d\n",
-	$2, $3, $4, $5, $4 ? $5 * 60 / $4 : 0, $6, $7, $8, $9, $10, $11 }' "$results"
+awk '{ printf "# %-10s %-8s %5d %7d %11.1f %13d %18d %5s-%-5s %7d %7d %10d\n",
+	$2, $3, $4, $5, $4 ? $5 * 60 / $4 : 0, $6, $7, $12, $8, $9, $10, $11 }' "$results"
 rm -f "$results"
 exit 0
