@@ -60,7 +60,7 @@ VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
 .PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline rmnet bpf tools guest lint checkpatch sparse test-host wire-test \
-	wire-fuzz map-test map-fuzz test-vm check check-full soak demo bench vm-shell clean distclean help
+	wire-fuzz map-test map-fuzz test-vm check check-full soak demo bench power vm-shell clean distclean help
 
 all: kmod bpf tools guest
 
@@ -82,6 +82,7 @@ help:
 	@echo 'make soak       hours on the debug kernel: 1000 power and crash cycles, 100 reloads, 1 h per fuzzer'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
 	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES)'
+	@echo 'make power      power-collapse cycles per minute, ours and mainline (docs/performance.md)'
 	@echo 'make kprof      the guest sampling profiler, build/kprof/kprof.ko (docs/performance.md)'
 	@echo 'make deb        arm64 Debian packages in build/deb/ (DKMS source, dmux-stat, selftests)'
 	@echo 'make vm-shell   boot the guest and run CMD="..." (default: uname -a)'
@@ -270,6 +271,27 @@ bench: all mainline
 		tee build/bench/vm.log
 	scripts/bench-report build/bench/vm.log build/bench
 	$(MAKE) -C bpf bench-host
+
+# Power economy (issue 9, docs/performance.md "Power economy"): power-collapse cycles per
+# minute, idle / 1 packet a second / bulk, for this driver and mainline's on a `collapse` modem.
+# Not a test: prints the table, writes build/power/{power.json,power.md}. Same clocks as bench
+# (POWER_CLOCK, default icount); POWER_SECONDS, POWER_LOAD_SECONDS, POWER_DRIVERS,
+# POWER_PHASES go to selftests/bench/power_economy.sh in the guest; POWER_SHARE=DIR is shared
+# with it at /mnt/share (POWER_DRIVERS='ours before=/mnt/share/qcom_bam_dmux.ko': another build).
+POWER_CLOCK ?= icount
+ifneq ($(filter-out icount wall,$(POWER_CLOCK)),)
+$(error POWER_CLOCK must be icount or wall (got '$(POWER_CLOCK)'))
+endif
+POWER_ENV := $(foreach v,POWER_SECONDS POWER_LOAD_SECONDS POWER_DRIVERS POWER_PHASES,\
+	$(if $($(v)),$(v)="$($(v))"))
+power: kmod-lts mainline guest
+	@mkdir -p build/power
+	set -o pipefail; BAM_DMUX_QEMU_ARGS='$(BENCH_QEMU_$(POWER_CLOCK))' \
+		selftests/vm/run --kernel lts --timeout 3000 --log build/power/console.log \
+		$(if $(POWER_SHARE),--share $(POWER_SHARE)) -- \
+		'$(strip $(POWER_ENV)) /opt/bam-dmux/selftests/bench/power_economy.sh' | \
+		tee build/power/vm.log
+	scripts/power-report build/power/vm.log build/power
 
 # The guest's sampling profiler (no perf there): build/kprof/kprof.ko, for bench.sh's BENCH_KPROF.
 kprof:

@@ -31,7 +31,14 @@
 #define BAM_DMUX_TX_RING		32
 /* Room in front of every RX frame for XDP programs (adjust_head, metadata). */
 #define BAM_DMUX_RX_HEADROOM		XDP_PACKET_HEADROOM
+/*
+ * Autosuspend delay (bam_dmux_pm.c): it starts at the mainline value and
+ * doubles, up to the vendor trees' 10 s, whenever the modem was collapsed
+ * for less than BAM_DMUX_AUTOSUSPEND_MAX_MS before the host voted again;
+ * a collapse at least that long halves it again, down to the start value.
+ */
 #define BAM_DMUX_AUTOSUSPEND_MS		1000
+#define BAM_DMUX_AUTOSUSPEND_MAX_MS	10000
 #define BAM_DMUX_REMOTE_TIMEOUT		msecs_to_jiffies(2000)
 #define BAM_DMUX_REFILL_RETRY		msecs_to_jiffies(100)
 /*
@@ -168,6 +175,14 @@ struct bam_dmux {
 	bool dyn_mtu;
 	unsigned int ul_mtu;
 	wait_queue_head_t pc_wait;
+	/*
+	 * Adaptive autosuspend, runtime PM callbacks only (serialised): the
+	 * delay last set, whether it still adapts (not once the user wrote
+	 * autosuspend_delay_ms) and when the vote was last withdrawn (0: never).
+	 */
+	int pm_delay;
+	bool pm_adapt;
+	ktime_t pm_suspended_at;
 
 	struct dma_chan *rx;
 	struct dma_chan *tx;
@@ -251,6 +266,7 @@ void bam_dmux_pm_stop(struct bam_dmux *dmux);
 int bam_dmux_pm_get_sync(struct bam_dmux *dmux);
 void bam_dmux_pm_put(struct bam_dmux *dmux);
 void bam_dmux_pm_hold(struct bam_dmux *dmux);
+bool bam_dmux_pm_adaptive(struct bam_dmux *dmux);
 extern const struct dev_pm_ops bam_dmux_pm_ops;
 
 /* bam_dmux_rx.c */
@@ -271,7 +287,7 @@ int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);
-void bam_dmux_tx_drain(struct bam_dmux *dmux);
+void bam_dmux_tx_drain(struct bam_dmux *dmux, bool drop_waiting);
 void bam_dmux_tx_exit(struct bam_dmux *dmux);
 void bam_dmux_tx_start_queue(struct bam_dmux *dmux, struct net_device *dev);
 void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,

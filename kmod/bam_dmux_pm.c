@@ -21,6 +21,7 @@
  */
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/pm_runtime.h>
 #include <linux/soc/qcom/smem_state.h>
@@ -180,7 +181,8 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 			bam_dmux_chan_carrier(dmux, false);
 		}
 		bam_dmux_pm_release(dmux);
-		bam_dmux_tx_drain(dmux);
+		/* frames waiting for a vote that races the collapse stay */
+		bam_dmux_tx_drain(dmux, dmux->modem_gone);
 		bam_dmux_rx_stop(dmux);
 		WRITE_ONCE(dmux->modem_up, false);
 		atomic_long_inc(&dmux->dstats.modem_down);
@@ -222,6 +224,62 @@ static irqreturn_t bam_dmux_pc_ack_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+static bool adaptive_autosuspend = true;
+module_param(adaptive_autosuspend, bool, 0644);
+MODULE_PARM_DESC(adaptive_autosuspend,
+		 "Adapt the autosuspend delay (1 to 10 s) until autosuspend_delay_ms is written (default: Y)");
+
+bool bam_dmux_pm_adaptive(struct bam_dmux *dmux)
+{
+	return READ_ONCE(dmux->pm_adapt) && READ_ONCE(adaptive_autosuspend);
+}
+
+/*
+ * Adaptive autosuspend. Each power-collapse cycle costs a handshake and a
+ * modem power-up; holding the vote costs idle power. A collapse shorter than
+ * BAM_DMUX_AUTOSUSPEND_MAX_MS (the vendor trees' fixed delay) did not pay
+ * for its cycle: the delay doubles, up to that. A collapse at least that
+ * long halves it, down to BAM_DMUX_AUTOSUSPEND_MS (mainline's). So traffic
+ * that comes back within 10 s keeps the vote after a few cycles, while the
+ * vote is still withdrawn once the host has been idle for the delay.
+ *
+ * autosuspend_delay_ms in sysfs shows the delay in effect. A value there
+ * that is not the one set here was the user's: it wins, and the delay stops
+ * adapting until the driver is bound again. A write of the very value in
+ * effect cannot be told from ours: adaptive_autosuspend=0 fixes the delay
+ * at whatever it is. Runtime PM callbacks only (they are serialised), when
+ * resuming: the delay is read at the next autosuspend.
+ */
+static void bam_dmux_pm_adapt(struct bam_dmux *dmux)
+{
+	struct device *dev = dmux->dev;
+	int delay = dmux->pm_delay;
+	s64 collapsed;
+
+	if (!dmux->pm_adapt)
+		return;
+	if (READ_ONCE(dev->power.autosuspend_delay) != dmux->pm_delay) {
+		WRITE_ONCE(dmux->pm_adapt, false);
+		dev_info(dev, "Autosuspend delay set to %d ms: no longer adapted\n",
+			 READ_ONCE(dev->power.autosuspend_delay));
+		return;
+	}
+	if (!dmux->pm_suspended_at || !READ_ONCE(adaptive_autosuspend))
+		return;
+
+	collapsed = ktime_ms_delta(ktime_get_boottime(), dmux->pm_suspended_at);
+	if (collapsed < BAM_DMUX_AUTOSUSPEND_MAX_MS)
+		delay = min(delay * 2, BAM_DMUX_AUTOSUSPEND_MAX_MS);
+	else
+		delay = max(delay / 2, BAM_DMUX_AUTOSUSPEND_MS);
+	if (delay == dmux->pm_delay)
+		return;
+	dev_dbg(dev, "collapsed for %lld ms: autosuspend delay %d ms\n",
+		collapsed, delay);
+	dmux->pm_delay = delay;
+	pm_runtime_set_autosuspend_delay(dev, delay);
+}
+
 static int bam_dmux_runtime_suspend(struct device *dev)
 {
 	struct bam_dmux *dmux = dev_get_drvdata(dev);
@@ -230,6 +288,7 @@ static int bam_dmux_runtime_suspend(struct device *dev)
 	bam_dmux_tx_set_ready(dmux, false);
 	bam_dmux_pc_vote(dmux, false);
 	mutex_unlock(&dmux->power_lock);
+	dmux->pm_suspended_at = ktime_get_boottime();
 	return 0;
 }
 
@@ -237,6 +296,8 @@ static int bam_dmux_runtime_resume(struct device *dev)
 {
 	struct bam_dmux *dmux = dev_get_drvdata(dev);
 	int ret;
+
+	bam_dmux_pm_adapt(dmux);
 
 	/*
 	 * Runtime PM serialises suspend and resume, the only voters besides
@@ -369,7 +430,10 @@ int bam_dmux_pm_init(struct bam_dmux *dmux)
 				 &dmux->modem_ack_level))
 		return -EIO;
 
-	pm_runtime_set_autosuspend_delay(dev, BAM_DMUX_AUTOSUSPEND_MS);
+	dmux->pm_delay = BAM_DMUX_AUTOSUSPEND_MS;
+	dmux->pm_adapt = true;
+	dmux->pm_suspended_at = 0;
+	pm_runtime_set_autosuspend_delay(dev, dmux->pm_delay);
 	pm_runtime_use_autosuspend(dev);
 	return 0;
 }
@@ -419,7 +483,7 @@ void bam_dmux_pm_stop(struct bam_dmux *dmux)
 	disable_irq(dmux->pc_ack_irq);
 
 	mutex_lock(&dmux->power_lock);
-	bam_dmux_tx_drain(dmux);
+	bam_dmux_tx_drain(dmux, true);
 	bam_dmux_rx_stop(dmux);
 	WRITE_ONCE(dmux->modem_up, false);
 	/* no hold can be taken any more: balance the usage count */

@@ -221,6 +221,7 @@ static int bam_dmux_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "pc_hold %d\n", READ_ONCE(dmux->pc_hold));
 	seq_printf(s, "modem_gone %d\n", READ_ONCE(dmux->modem_gone));
 	seq_printf(s, "ack_pending %d\n", atomic_read(&dmux->acks_owed));
+	seq_printf(s, "autosuspend_adaptive %d\n", bam_dmux_pm_adaptive(dmux));
 	seq_printf(s, "remote_open %#lx\n", READ_ONCE(dmux->remote_open));
 	seq_printf(s, "dyn_mtu %d\n", READ_ONCE(dmux->dyn_mtu));
 	seq_printf(s, "ul_mtu %u\n", READ_ONCE(dmux->ul_mtu));

@@ -603,9 +603,12 @@ static unsigned int bam_dmux_tx_fail_in_flight(struct bam_dmux *dmux)
 /*
  * The modem powers down: stop submitting, let the engine finish what it has
  * (the modem keeps its DMA on until we acknowledge), then release the TX
- * channel. Frames still waiting are dropped. power_lock held.
+ * channel. Frames still waiting are dropped if @drop_waiting; otherwise they
+ * stay for the power-up that the resume their wakeup work waits for brings
+ * (a collapse that a new vote races), or are dropped by that work if the
+ * resume fails. power_lock held.
  */
-void bam_dmux_tx_drain(struct bam_dmux *dmux)
+void bam_dmux_tx_drain(struct bam_dmux *dmux, bool drop_waiting)
 {
 	unsigned int dropped;
 
@@ -619,7 +622,7 @@ void bam_dmux_tx_drain(struct bam_dmux *dmux)
 
 	spin_lock_bh(&dmux->tx_lock);
 	bam_dmux_tx_fail_in_flight(dmux);
-	dropped = bam_dmux_tx_drop_waiting(dmux);
+	dropped = drop_waiting ? bam_dmux_tx_drop_waiting(dmux) : 0;
 	spin_unlock_bh(&dmux->tx_lock);
 
 	if (dropped)

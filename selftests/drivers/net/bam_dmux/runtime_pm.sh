@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Runtime PM: the host withdraws its vote after a second of idle TX, and the
-# next packet votes again (modem acknowledges) before it is sent.
+# Runtime PM: the host withdraws its vote after the autosuspend delay of idle
+# TX (1 to 10 s, autosuspend.sh), and the next packet votes again (modem
+# acknowledges) before it is sent.
 . "$(dirname "$0")/lib.sh"
 bd_setup
 has_sim || skip "needs the simulated modem to read the vote"
