@@ -135,11 +135,15 @@ udp_exchange m2h 1 $N 200 || fail "wwan1 -> cpumap -> stack"
 expect_eq "$w1 xdp_redirect delta" "$(eth_delta "$w1" xdp_redirect "$r0")" $N
 
 # 5. wwan1 -> AF_XDP
+# Fewer frames than the socket's fill ring (256): the kernel drops what
+# finds the ring empty, and a receiver that a loaded machine does not
+# schedule in time would refill it late (seen: "received 256" of 500).
+NX=200
 cfg "$w1" 4 0 0 "0 0 0 0 0 0"
-dmux_xsk "$w1" $N 60000 > "$out" &
+dmux_xsk "$w1" $NX 60000 > "$out" &
 pid=$!
 wait_for 10 grep -q listening "$out" || fail "AF_XDP socket did not start: $(cat "$out")"
-ip netns exec "$NS" dmux_udp send 10.1.0.1 9001 $N 200 >/dev/null || fail "send"
+ip netns exec "$NS" dmux_udp send 10.1.0.1 9001 $NX 200 >/dev/null || fail "send"
 wait $pid || fail "wwan1 -> AF_XDP: $(tail -n 1 "$out")"
 log "wwan1 -> AF_XDP: $(tail -n 1 "$out")"
 xdp_detach "$w1"
