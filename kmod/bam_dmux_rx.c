@@ -460,6 +460,31 @@ void bam_dmux_rx_stop(struct bam_dmux *dmux)
 }
 
 /*
+ * A pool of RX buffers of @max_len bytes in pages of @order. Recycling
+ * syncs for the device only what the modem may have written.
+ */
+static struct page_pool *bam_dmux_rx_pool_create(struct bam_dmux *dmux,
+						 unsigned int order,
+						 unsigned int pool_size,
+						 unsigned int max_len)
+{
+	struct page_pool_params pp = {
+		.order = order,
+		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+		.pool_size = pool_size,
+		.nid = dev_to_node(dmux->dev),
+		.dev = dmux->dev,
+		.napi = &dmux->napi,
+		/* XDP_TX sends the page back as it is */
+		.dma_dir = DMA_BIDIRECTIONAL,
+		.offset = BAM_DMUX_RX_HEADROOM,
+		.max_len = max_len,
+	};
+
+	return page_pool_create(&pp);
+}
+
+/*
  * The pool of DL-size buffers, if dl_max allows more than 2 KiB: a page of
  * the order that holds the headroom, the largest frame and the
  * skb_shared_info, so that XDP and XDP_PASS work on it as on a 2 KiB one.
@@ -470,23 +495,12 @@ static int bam_dmux_rx_init_large(struct bam_dmux *dmux)
 	unsigned int size = bam_dmux_size_from_code(bam_dmux_size_code(dl_max));
 	unsigned int order = get_order(BAM_DMUX_RX_HEADROOM + size +
 				       SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
-	struct page_pool_params pp = {
-		.order = order,
-		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
-		.pool_size = 2 * BAM_DMUX_RX_RING,
-		.nid = dev_to_node(dmux->dev),
-		.dev = dmux->dev,
-		.napi = &dmux->napi,
-		.dma_dir = DMA_BIDIRECTIONAL,
-		.offset = BAM_DMUX_RX_HEADROOM,
-		.max_len = size,
-	};
 	struct page_pool *pool;
 
 	dmux->dl_size = BAM_DMUX_BUFFER_SIZE;
 	if (size <= BAM_DMUX_BUFFER_SIZE)
 		return 0;
-	pool = page_pool_create(&pp);
+	pool = bam_dmux_rx_pool_create(dmux, order, 2 * BAM_DMUX_RX_RING, size);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	dmux->pool_large = pool;
@@ -540,19 +554,6 @@ void bam_dmux_rx_unreg_rxq(struct net_device *dev)
 
 int bam_dmux_rx_init(struct bam_dmux *dmux)
 {
-	struct page_pool_params pp = {
-		.order = 0,
-		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
-		/* the ring, plus pages on their way through the stack */
-		.pool_size = 4 * BAM_DMUX_RX_RING,
-		.nid = dev_to_node(dmux->dev),
-		.dev = dmux->dev,
-		.napi = &dmux->napi,
-		/* XDP_TX sends the page back as it is */
-		.dma_dir = DMA_BIDIRECTIONAL,
-		.offset = BAM_DMUX_RX_HEADROOM,
-		.max_len = BAM_DMUX_BUFFER_SIZE,
-	};
 	int i, ret;
 
 	for (i = 0; i < BAM_DMUX_RX_RING; i++)
@@ -564,7 +565,9 @@ int bam_dmux_rx_init(struct bam_dmux *dmux)
 		return -ENOMEM;
 	netif_napi_add(dmux->napi_dev, &dmux->napi, bam_dmux_rx_poll);
 
-	dmux->pool = page_pool_create(&pp);
+	/* the ring, plus pages on their way through the stack */
+	dmux->pool = bam_dmux_rx_pool_create(dmux, 0, 4 * BAM_DMUX_RX_RING,
+					     BAM_DMUX_BUFFER_SIZE);
 	if (IS_ERR(dmux->pool)) {
 		ret = PTR_ERR(dmux->pool);
 		dmux->pool = NULL;
