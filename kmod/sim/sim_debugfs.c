@@ -317,16 +317,6 @@ static int sim_fw_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-int sim_fw_parse(const char *name)
-{
-	int i;
-
-	for (i = 0; i < SIM_FW_NUM; i++)
-		if (sysfs_streq(name, sim_fw_name(i)))
-			return i;
-	return -EINVAL;
-}
-
 static int sim_fw_store(struct sim_modem *sim, char *line)
 {
 	int fw = sim_fw_parse(line);

@@ -365,6 +365,17 @@ const char *sim_fw_name(enum sim_fw fw)
 	}
 }
 
+/* The profile a name (module parameter, debugfs) stands for, or -EINVAL. */
+int sim_fw_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SIM_FW_NUM; i++)
+		if (sysfs_streq(name, sim_fw_name(i)))
+			return i;
+	return -EINVAL;
+}
+
 /*
  * Send OPEN or CLOSE for @ch to the host now. Firmware with dynamic MTU
  * says so in every OPEN, with the UL size it takes from then on (as

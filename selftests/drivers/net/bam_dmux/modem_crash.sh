@@ -18,7 +18,6 @@ carrier() { cat "/sys/class/net/$w/carrier" 2>/dev/null || echo 0; }
 suspended() { [ "$(rpm_status)" = suspended ]; }
 back() { phase_is up && [ "$(carrier)" = 1 ] && host_opened $ch; }
 moved() { [ "$(sim_counter tx_frames)" -gt "$1" ] && [ "$(sim_counter rx_frames)" -gt "$2" ]; }
-modem_is() { [ "$(drv_state modem_up)" = "$1" ]; }
 crashes0=$(sim_counter crashes)
 checked=0
 if drv_counts; then
