@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 #include <net/xdp.h>
 
+#include "bam_dmux_map.h"
 #include "bam_dmux_wire.h"
 
 /*
@@ -102,6 +103,7 @@ struct bam_dmux_rx_stats {
 	u64 xdp_redirect;
 	u64 xdp_redirect_err;
 	u64 xdp_aborted;
+	u64 errors;		/* QMAP mode: malformed MAP frames */
 	struct u64_stats_sync syncp;
 };
 
@@ -132,6 +134,8 @@ struct bam_dmux_dev_stats {
 	u64 rx_alloc_fail;
 	u64 rx_prep_fail;
 	u64 rx_size_switch;	/* the modem's DATA bit changed the size */
+	u64 rx_map_aggr;	/* QMAP mode: DATA frames walked */
+	u64 rx_map_err[BAM_DMUX_MAP_NUM_ERR];	/* by class */
 	/* elsewhere */
 	atomic_long_t tx_prep_fail;
 	atomic_long_t tx_map_fail;
@@ -238,9 +242,21 @@ struct bam_dmux {
 	struct dentry *debugfs;
 };
 
+/* ethtool private flags (bam_dmux_stats.c) */
+#define BAM_DMUX_PFLAG_QMAP		BIT(0)	/* DATA carries MAP aggregates */
+#define BAM_DMUX_PFLAG_QMAP_CSUM_V4	BIT(1)	/* MAPv4: DL checksum trailer */
+#define BAM_DMUX_PFLAG_QMAP_CSUM_V5	BIT(2)	/* MAPv5: checksum header */
+#define BAM_DMUX_NUM_PFLAGS		3
+
 struct bam_dmux_netdev {
 	struct bam_dmux *dmux;
 	u8 ch;
+	u8 pflags;		/* BAM_DMUX_PFLAG_*, under RTNL */
+	/*
+	 * What NAPI reads (READ_ONCE): 0 for Raw-IP, else the MAP format of
+	 * the aggregates the channel carries, plus one.
+	 */
+	u8 qmap;
 	struct bpf_prog __rcu *xdp_prog;
 	struct xdp_rxq_info xdp_rxq;
 	struct xdp_rxq_info xdp_rxq_large;	/* frames from pool_large */
@@ -250,6 +266,12 @@ static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
 {
 	return netdev_priv(dev);
 }
+
+/* What one NAPI poll left to do once its frames are handled. */
+struct bam_dmux_poll {
+	bool redirect;	/* xdp_do_flush() needed */
+	bool tx;	/* XDP_TX frames queued */
+};
 
 #define bam_dmux_rx_err_ratelimited(dmux, fmt, ...) \
 	dev_err_ratelimited((dmux)->dev, fmt, ##__VA_ARGS__)
@@ -277,13 +299,19 @@ void bam_dmux_rx_exit(struct bam_dmux *dmux);
 int bam_dmux_rx_start(struct bam_dmux *dmux);
 void bam_dmux_rx_stop(struct bam_dmux *dmux);
 
+/* bam_dmux_qmap.c */
+void bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
+		      enum bam_dmux_map_fmt fmt, struct page_pool *pool,
+		      struct page *page, bool large, u32 len,
+		      struct bam_dmux_poll *ctx);
+
 /* bam_dmux_tx.c */
 void bam_dmux_tx_init(struct bam_dmux *dmux);
 netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd);
 bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
 		     struct page_pool *pool);
-int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, int n,
+int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, bool qmap, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);

@@ -24,11 +24,6 @@
 #include "bam_dmux.h"
 #include "bam_dmux_compat.h"
 
-struct bam_dmux_poll {
-	bool redirect;	/* xdp_do_flush() needed */
-	bool tx;	/* XDP_TX frames queued */
-};
-
 /*
  * Synced for the CPU before the header is parsed: the header and the first
  * bytes of the payload, so that a small frame needs one sync, not two.
@@ -221,6 +216,7 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 	struct xdp_buff xdp;
 	struct sk_buff *skb;
 	u32 metalen;
+	u8 qmap;
 
 	if (unlikely(!f->len)) {
 		bam_dmux_rx_err_ratelimited(dmux, "Empty DATA frame on channel %u\n",
@@ -241,6 +237,13 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 	if (BAM_DMUX_HDR_SIZE + f->len > synced)
 		page_pool_dma_sync_for_cpu(pool, page, synced,
 					   BAM_DMUX_HDR_SIZE + f->len - synced);
+
+	qmap = READ_ONCE(bndev->qmap);
+	if (qmap) {
+		bam_dmux_rx_qmap(dmux, netdev, qmap - 1, pool, page, buf->large,
+				 f->len, ctx);
+		return;
+	}
 
 	u64_stats_update_begin(&rs->syncp);
 	rs->packets++;

@@ -31,6 +31,7 @@ struct bam_dmux_chan_snapshot {
 	u64 xdp_aborted;
 	u64 xdp_xmit;
 	u64 xdp_xmit_err;
+	u64 rx_errors;
 };
 
 /* Same order as struct bam_dmux_chan_snapshot */
@@ -40,6 +41,7 @@ static const char bam_dmux_stat_names[][ETH_GSTRING_LEN] = {
 	"xdp_pass", "xdp_drop", "xdp_tx", "xdp_tx_err",
 	"xdp_redirect", "xdp_redirect_err", "xdp_aborted",
 	"xdp_xmit", "xdp_xmit_err",
+	"rx_errors",
 };
 
 #define BAM_DMUX_NUM_STATS ARRAY_SIZE(bam_dmux_stat_names)
@@ -65,6 +67,7 @@ static void bam_dmux_chan_snapshot(struct bam_dmux *dmux, u8 ch,
 		s->xdp_redirect = rs->xdp_redirect;
 		s->xdp_redirect_err = rs->xdp_redirect_err;
 		s->xdp_aborted = rs->xdp_aborted;
+		s->rx_errors = rs->errors;
 	} while (u64_stats_fetch_retry(&rs->syncp, start));
 
 	do {
@@ -88,6 +91,8 @@ void bam_dmux_get_stats64(struct net_device *dev,
 	stats->rx_packets = s.rx_packets;
 	stats->rx_bytes = s.rx_bytes;
 	stats->rx_dropped = s.rx_dropped;
+	stats->rx_errors = s.rx_errors;
+	stats->rx_frame_errors = s.rx_errors;
 	stats->tx_packets = s.tx_packets;
 	stats->tx_bytes = s.tx_bytes;
 	stats->tx_dropped = s.tx_dropped;
@@ -143,15 +148,36 @@ static void bam_dmux_get_drvinfo(struct net_device *dev,
 		sizeof(info->bus_info));
 }
 
+/* Same order as the BAM_DMUX_PFLAG_* bits */
+static const char bam_dmux_pflag_names[][ETH_GSTRING_LEN] = {
+	"qmap", "qmap-csum-v4", "qmap-csum-v5",
+};
+
+static_assert(ARRAY_SIZE(bam_dmux_pflag_names) == BAM_DMUX_NUM_PFLAGS);
+
 static int bam_dmux_get_sset_count(struct net_device *dev, int sset)
 {
-	return sset == ETH_SS_STATS ? BAM_DMUX_NUM_STATS : -EOPNOTSUPP;
+	switch (sset) {
+	case ETH_SS_STATS:
+		return BAM_DMUX_NUM_STATS;
+	case ETH_SS_PRIV_FLAGS:
+		return BAM_DMUX_NUM_PFLAGS;
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static void bam_dmux_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
-	if (sset == ETH_SS_STATS)
+	switch (sset) {
+	case ETH_SS_STATS:
 		memcpy(data, bam_dmux_stat_names, sizeof(bam_dmux_stat_names));
+		break;
+	case ETH_SS_PRIV_FLAGS:
+		memcpy(data, bam_dmux_pflag_names,
+		       sizeof(bam_dmux_pflag_names));
+		break;
+	}
 }
 
 static void bam_dmux_get_ethtool_stats(struct net_device *dev,
@@ -164,12 +190,46 @@ static void bam_dmux_get_ethtool_stats(struct net_device *dev,
 	memcpy(data, &s, sizeof(s));
 }
 
+static u32 bam_dmux_get_priv_flags(struct net_device *dev)
+{
+	return bam_dmux_priv(dev)->pflags;
+}
+
+/*
+ * QMAP mode (docs/qmap.md): configured, never guessed from the bytes. It
+ * takes effect with the next DATA frame; the checksum flags say which MAP
+ * format the aggregates have, as rmnet's data_format does.
+ */
+static int bam_dmux_set_priv_flags(struct net_device *dev, u32 flags)
+{
+	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
+	enum bam_dmux_map_fmt fmt = BAM_DMUX_MAP_V1;
+
+	if (flags & ~GENMASK(BAM_DMUX_NUM_PFLAGS - 1, 0))
+		return -EINVAL;
+	if ((flags & BAM_DMUX_PFLAG_QMAP_CSUM_V4) &&
+	    (flags & BAM_DMUX_PFLAG_QMAP_CSUM_V5)) {
+		netdev_err(dev, "qmap-csum-v4 and qmap-csum-v5 exclude each other\n");
+		return -EINVAL;
+	}
+	if (flags & BAM_DMUX_PFLAG_QMAP_CSUM_V4)
+		fmt = BAM_DMUX_MAP_V4_DL;
+	else if (flags & BAM_DMUX_PFLAG_QMAP_CSUM_V5)
+		fmt = BAM_DMUX_MAP_V5;
+
+	bndev->pflags = flags;
+	WRITE_ONCE(bndev->qmap, flags & BAM_DMUX_PFLAG_QMAP ? fmt + 1 : 0);
+	return 0;
+}
+
 const struct ethtool_ops bam_dmux_ethtool_ops = {
 	.get_drvinfo		= bam_dmux_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_sset_count		= bam_dmux_get_sset_count,
 	.get_strings		= bam_dmux_get_strings,
 	.get_ethtool_stats	= bam_dmux_get_ethtool_stats,
+	.get_priv_flags		= bam_dmux_get_priv_flags,
+	.set_priv_flags		= bam_dmux_set_priv_flags,
 };
 
 static const char * const bam_dmux_drop_names[BAM_DMUX_DROP_NUM] = {
@@ -198,6 +258,10 @@ static int bam_dmux_stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "rx_alloc_fail %llu\n", READ_ONCE(d->rx_alloc_fail));
 	seq_printf(s, "rx_prep_fail %llu\n", READ_ONCE(d->rx_prep_fail));
 	seq_printf(s, "rx_size_switch %llu\n", READ_ONCE(d->rx_size_switch));
+	seq_printf(s, "rx_map_aggr %llu\n", READ_ONCE(d->rx_map_aggr));
+	for (i = BAM_DMUX_MAP_OK + 1; i < BAM_DMUX_MAP_NUM_ERR; i++)
+		seq_printf(s, "rx_map_%s %llu\n", bam_dmux_map_err_name(i),
+			   READ_ONCE(d->rx_map_err[i]));
 	seq_printf(s, "tx_prep_fail %ld\n", atomic_long_read(&d->tx_prep_fail));
 	seq_printf(s, "tx_map_fail %ld\n", atomic_long_read(&d->tx_map_fail));
 	seq_printf(s, "tx_busy %ld\n", atomic_long_read(&d->tx_busy));

@@ -55,6 +55,8 @@ int bam_dmux_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		return -ENETDOWN;
 	}
 
-	return bam_dmux_tx_xdp_frames(bndev->dmux, bndev->ch, n, frames,
+	/* a Raw-IP channel takes IP packets, a QMAP one MAP frames */
+	return bam_dmux_tx_xdp_frames(bndev->dmux, bndev->ch,
+				      READ_ONCE(bndev->qmap), n, frames,
 				      flags & XDP_XMIT_FLUSH);
 }

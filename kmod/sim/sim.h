@@ -141,9 +141,16 @@ enum sim_gen_state {
 	SIM_GEN_DONE,
 };
 
+#define SIM_GEN_MUX_MAX	4
+
 struct sim_gen_cfg {
 	u8 ch;
 	u8 proto;
+	/* QMAP: packets per DATA frame (0: Raw-IP), their mux ids, format */
+	u16 agg;
+	u8 nmux;
+	u8 mux[SIM_GEN_MUX_MAX];
+	u8 map;			/* enum bam_dmux_map_fmt */
 	u16 sport;
 	u16 dport;
 	u32 size;

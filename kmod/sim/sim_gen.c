@@ -3,6 +3,9 @@
  * Packet generator: N UDP frames over IPv4 or IPv6 of IP size S on channel
  * C, sent to the host as fast as it posts receive buffers. When no buffer is
  * posted it waits up to SIM_GEN_WAIT_MS, then refuses that frame.
+ *
+ * With agg=A the packets travel as QMAP: A MAP frames per DATA frame (the
+ * last one may carry fewer), their mux ids taken in turn from mux=M[,M...].
  */
 
 #include <linux/inet.h>
@@ -16,6 +19,7 @@
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 
+#include "../bam_dmux_map.h"
 #include "sim.h"
 
 #define SIM_GEN_WAIT_MS	200
@@ -122,23 +126,59 @@ static void sim_gen_next(const struct sim_gen_cfg *cfg, u8 *buf, u64 i)
 	iph->check = ip_fast_csum(iph, iph->ihl);
 }
 
+/*
+ * A DATA frame of @n MAP frames around the packet that sim_gen_build() left
+ * in @pkt, packets @first on; returns the frame length.
+ */
+static unsigned int sim_gen_build_agg(const struct sim_gen_cfg *cfg,
+				      const u8 *pkt, u64 first, unsigned int n,
+				      u8 *buf)
+{
+	unsigned int off = bam_dmux_map_data_off(cfg->map, false);
+	u8 *p = buf + BAM_DMUX_HDR_SIZE;
+	unsigned int k, pad;
+	u32 used = 0;
+
+	for (k = 0; k < n; k++) {
+		u8 mux = cfg->mux[(first + k) % cfg->nmux];
+
+		used += bam_dmux_map_build(p + used, SIM_MAX_XFER - used,
+					   cfg->map, false, mux, cfg->size);
+		memcpy(p + used - bam_dmux_map_frame_size(cfg->map, false,
+							  cfg->size) + off,
+		       pkt + BAM_DMUX_HDR_SIZE, cfg->size);
+	}
+	pad = bam_dmux_hdr_build((struct bam_dmux_hdr *)buf, BAM_DMUX_CMD_DATA,
+				 cfg->ch, used);
+	memset(p + used, 0, pad);
+	return bam_dmux_frame_size(used);
+}
+
+/* Packets per DATA frame: one, or a whole aggregate. */
+static unsigned int sim_gen_per_frame(const struct sim_gen_cfg *cfg)
+{
+	return cfg->agg ? cfg->agg : 1;
+}
+
 static void sim_gen_work(struct work_struct *work)
 {
 	struct sim_modem *sim = container_of(work, struct sim_modem, gen.work);
 	struct sim_gen *gen = &sim->gen;
 	u64 start = ktime_get_ns();
 	struct sim_rx_burst b;
-	unsigned int len, k;
-	u64 i = 0, n = 0;
-	u8 *buf;
+	unsigned int len, k, per, n;
+	u64 i = 0, loops = 0, sent = 0;
+	u8 *buf, *pkt, signal;
 	int ret;
 
 	buf = kmalloc(SIM_MAX_XFER, GFP_KERNEL);
-	if (!buf)
+	pkt = gen->cfg.agg ? kmalloc(SIM_MAX_XFER, GFP_KERNEL) : NULL;
+	if (!buf || (gen->cfg.agg && !pkt))
 		goto out;
-	len = sim_gen_build(&gen->cfg, buf);
-	/* the size the modem asks the host's buffers to have, as it stands */
-	((struct bam_dmux_hdr *)buf)->signal = sim_modem_data_signal(sim);
+	len = sim_gen_build(&gen->cfg, gen->cfg.agg ? pkt : buf);
+	per = sim_gen_per_frame(&gen->cfg);
+	/* the buffer size the modem asks the host for, as the run starts */
+	signal = sim_modem_data_signal(sim);
 
 	while (i < gen->cfg.count && sim_gen_may_run(sim)) {
 		/*
@@ -147,32 +187,44 @@ static void sim_gen_work(struct work_struct *work)
 		 * downlink packets.
 		 */
 		sim_rx_burst_begin(sim, &b);
-		for (k = 0; k < SIM_GEN_BURST && i < gen->cfg.count; k++, i++) {
-			sim_gen_next(&gen->cfg, buf, i);
+		for (k = 0; k < SIM_GEN_BURST && i < gen->cfg.count; k++) {
+			n = min_t(u64, per, gen->cfg.count - i);
+			if (pkt)
+				len = sim_gen_build_agg(&gen->cfg, pkt, i, n,
+							buf);
+			else
+				sim_gen_next(&gen->cfg, buf, i);
+			((struct bam_dmux_hdr *)buf)->signal = signal;
 			if (sim_rx_burst_put(&b, buf, len))
 				break;
+			i += n;
+			sent += n;
 		}
 		sim_rx_burst_end(&b);
 		if (k) {
-			WRITE_ONCE(gen->sent, gen->sent + k);
+			WRITE_ONCE(gen->sent, sent);
 		} else {
 			/* no buffer posted: wait for one, then refuse the frame */
+			n = min_t(u64, per, gen->cfg.count - i);
 			sim_gen_wait_buffer(sim);
 			ret = sim_rx_send_raw(sim, buf, len, 0);
-			if (ret)
-				WRITE_ONCE(gen->refused, gen->refused + 1);
-			else
-				WRITE_ONCE(gen->sent, gen->sent + 1);
-			i++;
+			if (ret) {
+				WRITE_ONCE(gen->refused, gen->refused + n);
+			} else {
+				sent += n;
+				WRITE_ONCE(gen->sent, sent);
+			}
+			i += n;
 			if (ret)
 				WRITE_ONCE(gen->elapsed_ns, ktime_get_ns() - start);
 		}
-		if (!(++n & 15))
+		if (!(++loops & 15))
 			WRITE_ONCE(gen->elapsed_ns, ktime_get_ns() - start);
 		cond_resched();
 	}
-	kfree(buf);
 out:
+	kfree(pkt);
+	kfree(buf);
 	WRITE_ONCE(gen->elapsed_ns, ktime_get_ns() - start);
 	WRITE_ONCE(gen->state, SIM_GEN_DONE);
 }
@@ -184,7 +236,45 @@ static int sim_gen_parse_addr(const char *s, u8 proto, void *addr)
 	return in4_pton(s, -1, addr, -1, NULL) ? 0 : -EINVAL;
 }
 
-/* "ch=C size=S count=N [proto=4|6] [src=A dst=A] [sport=P dport=P]" */
+/* "M[,M...]": up to SIM_GEN_MUX_MAX mux ids, taken in turn */
+static int sim_gen_parse_mux(char *val, struct sim_gen_cfg *cfg)
+{
+	char *tok;
+	int ret;
+
+	cfg->nmux = 0;
+	while ((tok = strsep(&val, ","))) {
+		if (cfg->nmux == SIM_GEN_MUX_MAX)
+			return -EINVAL;
+		ret = kstrtou8(tok, 0, &cfg->mux[cfg->nmux++]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int sim_gen_parse_map(const char *val, struct sim_gen_cfg *cfg)
+{
+	static const char * const names[BAM_DMUX_MAP_NUM_FMT] = {
+		[BAM_DMUX_MAP_V1] = "v1",
+		[BAM_DMUX_MAP_V4_DL] = "v4",
+		[BAM_DMUX_MAP_V5] = "v5",
+	};
+	int i;
+
+	for (i = 0; i < BAM_DMUX_MAP_NUM_FMT; i++) {
+		if (names[i] && !strcmp(val, names[i])) {
+			cfg->map = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * "ch=C size=S count=N [proto=4|6] [src=A dst=A] [sport=P dport=P]
+ *  [agg=A [mux=M[,M...]] [map=v1|v4|v5]]"
+ */
 static int sim_gen_parse(char *args, struct sim_gen_cfg *cfg)
 {
 	char *src = NULL, *dst = NULL, *tok, *val;
@@ -219,6 +309,12 @@ static int sim_gen_parse(char *args, struct sim_gen_cfg *cfg)
 			ret = kstrtou16(val, 0, &cfg->sport);
 		} else if (!strcmp(tok, "dport")) {
 			ret = kstrtou16(val, 0, &cfg->dport);
+		} else if (!strcmp(tok, "agg")) {
+			ret = kstrtou16(val, 0, &cfg->agg);
+		} else if (!strcmp(tok, "mux")) {
+			ret = sim_gen_parse_mux(val, cfg);
+		} else if (!strcmp(tok, "map")) {
+			ret = sim_gen_parse_map(val, cfg);
 		} else if (!strcmp(tok, "src")) {
 			src = val;
 		} else if (!strcmp(tok, "dst")) {
@@ -239,6 +335,15 @@ static int sim_gen_parse(char *args, struct sim_gen_cfg *cfg)
 	if (cfg->size < min ||
 	    cfg->size > bam_dmux_max_data_size(BAM_DMUX_MAX_BUFFER_SIZE))
 		return -EINVAL;
+	/* an aggregate fits the largest buffer; 1 is an aggregate of one */
+	if (cfg->agg && (u64)cfg->agg *
+	    bam_dmux_map_frame_size(cfg->map, false, cfg->size) >
+	    bam_dmux_max_data_size(BAM_DMUX_MAX_BUFFER_SIZE))
+		return -EINVAL;
+	if (!cfg->nmux) {
+		cfg->nmux = 1;
+		cfg->mux[0] = 1;
+	}
 
 	/* defaults: 10.C.0.2 -> 10.C.0.1, fd00:C::2 -> fd00:C::1 */
 	if (cfg->proto == 6) {
