@@ -18,6 +18,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "../bam_dmux_map.h"
 #include "sim_wire.h"
 
 #define SIM_NUM_CHANS		6
@@ -55,6 +56,7 @@ enum sim_power {
 enum sim_fw {
 	SIM_FW_LEGACY,		/* 2 KiB buffers both ways, signal 0 */
 	SIM_FW_DYN_MTU,		/* announces dynamic MTU and its UL size */
+	SIM_FW_QMAP,		/* dynamic MTU, one channel of MAP aggregates */
 	SIM_FW_NUM,
 };
 
@@ -85,7 +87,16 @@ enum sim_counter {
 	SIM_CNT_CRASHES,
 	SIM_CNT_CRASH_ABORTED,
 	SIM_CNT_IRQ_LOST,
-	SIM_CNT_NUM,
+	/* the qmap firmware (sim_qmap.c) */
+	SIM_CNT_DL_MAP_AGGR,
+	SIM_CNT_DL_MAP_FRAMES,
+	SIM_CNT_DL_MAP_DROPPED,
+	SIM_CNT_UL_MAP_FRAMES,
+	SIM_CNT_UL_MAP_CMDS,
+	SIM_CNT_UL_MAP_NO_MUX,
+	/* one per enum bam_dmux_map_err, BAM_DMUX_MAP_SHORT first */
+	SIM_CNT_UL_MAP_ERR,
+	SIM_CNT_NUM = SIM_CNT_UL_MAP_ERR + BAM_DMUX_MAP_NUM_ERR - 1,
 };
 
 struct sim_sg {
@@ -108,6 +119,20 @@ struct sim_desc {
 };
 
 struct sim_modem;
+
+/* The qmap firmware's channel and PDNs: mdmq1..mdmqN carry mux ids 1..N. */
+#define SIM_QMAP_CH		0
+#define SIM_QMAP_MUXES		2
+#define SIM_QMAP_AGG_MAX	64
+
+struct sim_qmap {
+	spinlock_t lock;		/* the aggregate being built */
+	struct delayed_work flush_work;	/* sends it a jiffy after it began */
+	u8 *buf;			/* SIM_MAX_XFER: MAP frames */
+	u32 len;
+	u32 frames;
+	struct net_device *dev[SIM_QMAP_MUXES];
+};
 
 struct sim_chan {
 	struct dma_chan chan;
@@ -221,6 +246,8 @@ struct sim_modem {
 	u8 host_open_sig;	/* signal of the host's last OPEN */
 	bool dl_large;		/* DATA frames ask for DL-size buffers */
 	u32 ul_max;		/* largest UL payload: from the last OPEN sent */
+	u8 qmap_fmt;		/* qmap firmware: MAP version 1, 4 or 5 */
+	u32 qmap_agg;		/* qmap firmware: MAP frames per aggregate */
 	int ack_delay_ms;
 	bool collapse;
 	wait_queue_head_t ack_wq;
@@ -238,6 +265,7 @@ struct sim_modem {
 	atomic64_t cnt[SIM_CNT_NUM];
 
 	struct net_device *mdm[BAM_DMUX_NUM_CH];
+	struct sim_qmap qmap;
 	struct sim_gen gen;
 	struct dentry *dbg;
 };
@@ -291,6 +319,7 @@ int sim_modem_set_power(struct sim_modem *sim, bool up);
 int sim_modem_crash(struct sim_modem *sim, unsigned int restart_ms);
 int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch);
 const char *sim_fw_name(enum sim_fw fw);
+bool sim_fw_dyn_mtu(struct sim_modem *sim);
 u8 sim_modem_data_signal(struct sim_modem *sim);
 unsigned int sim_modem_dl_max(struct sim_modem *sim);
 int sim_fw_parse(const char *name);
@@ -305,6 +334,12 @@ void sim_netdev_unregister(struct sim_modem *sim);
 void sim_netdev_flow(struct sim_modem *sim, bool stop);
 void sim_netdev_rx(struct sim_modem *sim, u8 ch, const void *payload,
 		   unsigned int len);
+
+/* sim_qmap.c */
+int sim_qmap_register(struct sim_modem *sim);
+void sim_qmap_unregister(struct sim_modem *sim);
+void sim_qmap_flow(struct sim_modem *sim, bool stop);
+void sim_qmap_ul(struct sim_modem *sim, const u8 *buf, unsigned int len);
 
 /* sim_gen.c */
 void sim_gen_init(struct sim_modem *sim);

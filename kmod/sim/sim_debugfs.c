@@ -33,6 +33,12 @@ static const char * const sim_counter_names[SIM_CNT_NUM] = {
 	[SIM_CNT_CRASHES]		= "crashes",
 	[SIM_CNT_CRASH_ABORTED]		= "crash_aborted",
 	[SIM_CNT_IRQ_LOST]		= "irq_lost",
+	[SIM_CNT_DL_MAP_AGGR]		= "dl_map_aggr",
+	[SIM_CNT_DL_MAP_FRAMES]		= "dl_map_frames",
+	[SIM_CNT_DL_MAP_DROPPED]	= "dl_map_dropped",
+	[SIM_CNT_UL_MAP_FRAMES]		= "ul_map_frames",
+	[SIM_CNT_UL_MAP_CMDS]		= "ul_map_cmds",
+	[SIM_CNT_UL_MAP_NO_MUX]		= "ul_map_no_mux",
 };
 
 static const char *sim_counter_name(enum sim_counter c)
@@ -329,6 +335,55 @@ static int sim_fw_store(struct sim_modem *sim, char *line)
 
 SIM_DBG_RW(sim_fw);
 
+/* qmap_fmt: the MAP version of the qmap firmware, v1, v4 or v5 */
+static int sim_qmap_fmt_show(struct seq_file *s, void *unused)
+{
+	struct sim_modem *sim = s->private;
+
+	seq_printf(s, "v%u\n", READ_ONCE(sim->qmap_fmt));
+	return 0;
+}
+
+static int sim_qmap_fmt_store(struct sim_modem *sim, char *line)
+{
+	if (!strcmp(line, "v1"))
+		WRITE_ONCE(sim->qmap_fmt, 1);
+	else if (!strcmp(line, "v4"))
+		WRITE_ONCE(sim->qmap_fmt, 4);
+	else if (!strcmp(line, "v5"))
+		WRITE_ONCE(sim->qmap_fmt, 5);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+SIM_DBG_RW(sim_qmap_fmt);
+
+/* qmap_agg: MAP frames per DL aggregate of the qmap firmware, at most */
+static int sim_qmap_agg_show(struct seq_file *s, void *unused)
+{
+	struct sim_modem *sim = s->private;
+
+	seq_printf(s, "%u\n", READ_ONCE(sim->qmap_agg));
+	return 0;
+}
+
+static int sim_qmap_agg_store(struct sim_modem *sim, char *line)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(line, 0, &n);
+	if (ret)
+		return ret;
+	if (!n || n > SIM_QMAP_AGG_MAX)
+		return -EINVAL;
+	WRITE_ONCE(sim->qmap_agg, n);
+	return 0;
+}
+
+SIM_DBG_RW(sim_qmap_agg);
+
 /* ul_size: the UL buffer size a dynamic-MTU modem offers, 2048-16384 */
 static int sim_ul_size_show(struct seq_file *s, void *unused)
 {
@@ -457,8 +512,12 @@ static int sim_counters_show(struct seq_file *s, void *unused)
 	struct sim_modem *sim = s->private;
 	int i;
 
-	for (i = 0; i < SIM_CNT_NUM; i++)
+	for (i = 0; i < SIM_CNT_UL_MAP_ERR; i++)
 		seq_printf(s, "%s %lld\n", sim_counter_name(i),
+			   atomic64_read(&sim->cnt[i]));
+	for (; i < SIM_CNT_NUM; i++)
+		seq_printf(s, "ul_map_%s %lld\n",
+			   bam_dmux_map_err_name(i - SIM_CNT_UL_MAP_ERR + 1),
 			   atomic64_read(&sim->cnt[i]));
 	return 0;
 }
@@ -535,6 +594,8 @@ void sim_debugfs_init(struct sim_modem *sim)
 	debugfs_create_file("fw", 0600, d, sim, &sim_fw_fops);
 	debugfs_create_file("ul_size", 0600, d, sim, &sim_ul_size_fops);
 	debugfs_create_file("dl_large", 0600, d, sim, &sim_dl_large_fops);
+	debugfs_create_file("qmap_fmt", 0600, d, sim, &sim_qmap_fmt_fops);
+	debugfs_create_file("qmap_agg", 0600, d, sim, &sim_qmap_agg_fops);
 	debugfs_create_file("inject", 0200, d, sim, &sim_inject_fops);
 	debugfs_create_file("gen", 0600, d, sim, &sim_gen_fops);
 	debugfs_create_file("counters", 0600, d, sim, &sim_counters_fops);

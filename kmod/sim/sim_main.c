@@ -36,7 +36,7 @@ MODULE_PARM_DESC(collapse,
 
 static char *fw = "legacy";
 module_param(fw, charp, 0444);
-MODULE_PARM_DESC(fw, "Firmware profile: legacy, dynamic-mtu (default: legacy)");
+MODULE_PARM_DESC(fw, "Firmware profile: legacy, dynamic-mtu, qmap (default: legacy)");
 
 static uint ul_size = 16384;
 module_param(ul_size, uint, 0444);
@@ -80,6 +80,8 @@ static int sim_probe(struct platform_device *pdev)
 				     fw);
 	sim->fw = ret;
 	sim->ul_size = bam_dmux_size_from_code(bam_dmux_size_code(ul_size));
+	sim->qmap_fmt = 1;
+	sim->qmap_agg = 8;
 
 	sim->dma_np = sim_child_with(dev->of_node, "#dma-cells");
 	sim->apps_np = sim_child_with(dev->of_node, "#qcom,smem-state-cells");

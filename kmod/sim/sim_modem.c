@@ -36,6 +36,10 @@ static void sim_announce(struct sim_modem *sim)
 			     ~READ_ONCE(sim->open_modem);
 	unsigned int ch;
 
+	/* built-in multiplexing off: one channel, the PDNs are mux ids */
+	if (READ_ONCE(sim->fw) == SIM_FW_QMAP)
+		mask &= BIT(SIM_QMAP_CH);
+
 	for_each_set_bit(ch, &mask, BAM_DMUX_NUM_CH)
 		sim_modem_send_cmd(sim, BAM_DMUX_CMD_OPEN, ch);
 }
@@ -360,9 +364,19 @@ const char *sim_fw_name(enum sim_fw fw)
 		return "legacy";
 	case SIM_FW_DYN_MTU:
 		return "dynamic-mtu";
+	case SIM_FW_QMAP:
+		return "qmap";
 	default:
 		return "unknown";
 	}
+}
+
+/* Does the firmware negotiate dynamic MTU? QMAP needs it (mainline's words). */
+bool sim_fw_dyn_mtu(struct sim_modem *sim)
+{
+	enum sim_fw fw = READ_ONCE(sim->fw);
+
+	return fw == SIM_FW_DYN_MTU || fw == SIM_FW_QMAP;
 }
 
 /* The profile a name (module parameter, debugfs) stands for, or -EINVAL. */
@@ -390,7 +404,7 @@ int sim_modem_send_cmd(struct sim_modem *sim, u8 cmd, u8 ch)
 	int ret;
 
 	bam_dmux_hdr_build(&hdr, cmd, ch, 0);
-	if (open && READ_ONCE(sim->fw) == SIM_FW_DYN_MTU) {
+	if (open && sim_fw_dyn_mtu(sim)) {
 		ul_size = READ_ONCE(sim->ul_size);
 		hdr.signal = BAM_DMUX_SIG_DYN_MTU |
 			     bam_dmux_size_code(ul_size) <<
@@ -421,7 +435,7 @@ u8 sim_modem_data_signal(struct sim_modem *sim)
 {
 	u8 host = READ_ONCE(sim->host_open_sig);
 
-	if (READ_ONCE(sim->fw) != SIM_FW_DYN_MTU || !bam_dmux_sig_dyn_mtu(host) ||
+	if (!sim_fw_dyn_mtu(sim) || !bam_dmux_sig_dyn_mtu(host) ||
 	    !READ_ONCE(sim->dl_large))
 		return 0;
 	return BAM_DMUX_SIG_DYN_MTU;
@@ -474,7 +488,11 @@ void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 		}
 		sim_count(sim, SIM_CNT_TX_FRAMES, 1);
 		sim_count(sim, SIM_CNT_TX_BYTES, f.len);
-		sim_netdev_rx(sim, f.ch, buf + BAM_DMUX_HDR_SIZE, f.len);
+		if (f.ch == SIM_QMAP_CH && READ_ONCE(sim->fw) == SIM_FW_QMAP)
+			sim_qmap_ul(sim, buf + BAM_DMUX_HDR_SIZE, f.len);
+		else
+			sim_netdev_rx(sim, f.ch, buf + BAM_DMUX_HDR_SIZE,
+				      f.len);
 		break;
 	case BAM_DMUX_CMD_OPEN:
 		sim_count(sim, SIM_CNT_OPEN_CMDS, 1);

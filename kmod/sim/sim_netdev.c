@@ -134,6 +134,7 @@ void sim_netdev_flow(struct sim_modem *sim, bool stop)
 		else
 			netif_wake_queue(sim->mdm[ch]);
 	}
+	sim_qmap_flow(sim, stop);
 }
 
 int sim_netdev_register(struct sim_modem *sim)
@@ -164,6 +165,9 @@ int sim_netdev_register(struct sim_modem *sim)
 		}
 		sim->mdm[ch] = dev;
 	}
+	ret = sim_qmap_register(sim);
+	if (ret)
+		goto err;
 	return 0;
 
 err:
@@ -175,6 +179,7 @@ void sim_netdev_unregister(struct sim_modem *sim)
 {
 	int ch;
 
+	sim_qmap_unregister(sim);
 	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
 		if (!sim->mdm[ch])
 			continue;

@@ -66,9 +66,21 @@ inject() {
 # mark / delta NAME: a counter's growth since mark (ethtool -S of $w, or
 # the driver's debugfs for rx_map_*)
 mark() {
-	M_rx=$(eth_stat "$w" rx_packets) M_err=$(eth_stat "$w" rx_errors)
+	# shellcheck disable=SC2046
+	set -- $(eth_vals "$w" rx_packets rx_errors)
+	M_rx=$1 M_err=$2
 	M_aggr=$(drv_stat rx_map_aggr)
 	M_r1=$(r_stat rmnet_data1) M_r2=$(r_stat rmnet_data2)
+}
+# eth_vals IF KEY...: the ethtool -S values of the KEYs, in order, one call
+# (a process costs a lot under TCG, more on the debug kernel)
+eth_vals() {
+	_ev_if=$1
+	shift
+	ethtool -S "$_ev_if" | awk -v keys="$*" '
+		BEGIN { n = split(keys, k, " ") }
+		{ sub(/^ */, ""); split($0, f, ": *"); v[f[1]] = f[2] }
+		END { for (i = 1; i <= n; i++) printf "%s ", v[k[i]]; print "" }'
 }
 r_stat() { [ "$rmnet" = 0 ] || [ ! -e "/sys/class/net/$1" ] && echo 0 || if_stat "$1" rx_packets; }
 rx_reached() { [ "$(eth_stat "$w" rx_packets)" -ge "$1" ]; }
@@ -153,12 +165,14 @@ redirect_to() {
 }
 x_mark() {
 	mark
-	X_pass=$(eth_stat "$w" xdp_pass) X_drop=$(eth_stat "$w" xdp_drop)
-	X_tx=$(eth_stat "$w" xdp_tx) X_txe=$(eth_stat "$w" xdp_tx_err)
-	X_ab=$(eth_stat "$w" xdp_aborted)
-	X_r=$(eth_stat "$w" xdp_redirect) X_re=$(eth_stat "$w" xdp_redirect_err)
+	# shellcheck disable=SC2046
+	set -- $(eth_vals "$w" xdp_pass xdp_drop xdp_tx xdp_tx_err xdp_aborted xdp_redirect \
+		xdp_redirect_err)
+	X_pass=$1 X_drop=$2 X_tx=$3 X_txe=$4 X_ab=$5 X_r=$6 X_re=$7
 	X_m1=$(ns_if_stat mdm1 rx_packets)
-	X_x1=$(eth_stat "$w1" xdp_xmit) X_xe1=$(eth_stat "$w1" xdp_xmit_err)
+	# shellcheck disable=SC2046
+	set -- $(eth_vals "$w1" xdp_xmit xdp_xmit_err)
+	X_x1=$1 X_xe1=$2
 }
 # x_run NAME: the generator's run, then mux 1's half passed intact
 x_run() {
