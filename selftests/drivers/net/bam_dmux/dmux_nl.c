@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * dmux_nl: read a netdev's XDP features and queue stats over the "netdev"
- * generic netlink family, for selftests on systems without ynl.
+ * generic netlink family, and set TX aggregation over the "ethtool" one,
+ * for selftests on systems without ynl or a recent ethtool.
  *
  *   dmux_nl features IFNAME    "xdp-features 0x7 basic redirect ndo-xmit"
  *   dmux_nl qstats IFNAME      "rx-packets N" ... one per line
+ *   dmux_nl tx-aggr IFNAME BYTES FRAMES USECS
+ *                              ethtool -C IFNAME tx-aggr-max-bytes BYTES
+ *                              tx-aggr-max-frames FRAMES tx-aggr-time-usecs
+ *                              USECS (ethtool 6.3 has it; the guest's 6.1
+ *                              does not): rmnet's UL aggregation
  *
- * The attribute numbers are stable UAPI (include/uapi/linux/netdev.h); they
- * are spelled out here because the build headers may predate them.
+ * The attribute numbers are stable UAPI (include/uapi/linux/netdev.h,
+ * ethtool_netlink.h); they are spelled out here because the build headers
+ * may predate them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,11 +37,17 @@
 #define NETDEV_A_QSTATS_RX_BYTES	9
 #define NETDEV_A_QSTATS_TX_PACKETS	10
 #define NETDEV_A_QSTATS_TX_BYTES	11
+#define ETHTOOL_MSG_COALESCE_SET	20
+#define ETHTOOL_A_COALESCE_HEADER	1
+#define ETHTOOL_A_HEADER_DEV_NAME	2
+#define ETHTOOL_A_COALESCE_TX_AGGR_MAX_BYTES	26
+#define ETHTOOL_A_COALESCE_TX_AGGR_MAX_FRAMES	27
+#define ETHTOOL_A_COALESCE_TX_AGGR_TIME_USECS	28
 
 struct req {
 	struct nlmsghdr nh;
 	struct genlmsghdr gh;
-	char attrs[64];
+	char attrs[128];
 };
 
 static char rbuf[65536];
@@ -45,7 +58,8 @@ static void put_attr(struct req *r, uint16_t type, const void *data, size_t len)
 
 	a->nla_type = type;
 	a->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)a + NLA_HDRLEN, data, len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
 	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
 }
 
@@ -142,16 +156,77 @@ static void init_req(struct req *r, uint16_t type, uint8_t cmd, uint16_t flags)
 	r->gh.version = 1;
 }
 
-int main(int argc, char **argv)
+static uint16_t family_id(int fd, const char *name)
 {
 	uint16_t family = 0;
+	struct req r;
+
+	init_req(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	put_attr(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	if (transact(fd, &r, family_cb, &family))
+		return 0;
+	return family;
+}
+
+static void no_cb(uint16_t type, const void *data, size_t len, void *arg)
+{
+	(void)type;
+	(void)data;
+	(void)len;
+	(void)arg;
+}
+
+/* ETHTOOL_MSG_COALESCE_SET with the three TX aggregation attributes */
+static int tx_aggr(int fd, const char *ifname, char **argv)
+{
+	uint16_t family = family_id(fd, "ethtool");
+	uint32_t v[3];
+	struct nlattr *nest;
+	struct req r;
+	size_t at;
+	int i, ret;
+
+	for (i = 0; i < 3; i++) {
+		char *end;
+
+		v[i] = strtoul(argv[i], &end, 0);
+		if (!*argv[i] || *end) {
+			fprintf(stderr, "dmux_nl: not a number: '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!family) {
+		fprintf(stderr, "dmux_nl: no ethtool netlink family\n");
+		return 1;
+	}
+	init_req(&r, family, ETHTOOL_MSG_COALESCE_SET, NLM_F_ACK);
+	at = NLMSG_ALIGN(r.nh.nlmsg_len);
+	put_attr(&r, ETHTOOL_A_COALESCE_HEADER | NLA_F_NESTED, NULL, 0);
+	put_attr(&r, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
+	nest = (struct nlattr *)((char *)&r + at);
+	nest->nla_len = r.nh.nlmsg_len - at;
+	for (i = 0; i < 3; i++)
+		put_attr(&r, ETHTOOL_A_COALESCE_TX_AGGR_MAX_BYTES + i, &v[i], 4);
+	ret = transact(fd, &r, no_cb, NULL);
+	if (ret) {
+		fprintf(stderr, "dmux_nl: coalesce-set %s: %s\n", ifname, strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint16_t family;
 	uint32_t ifindex;
 	uint64_t feat = 0;
 	struct req r;
 	int fd, ret;
 
-	if (argc != 3 || (strcmp(argv[1], "features") && strcmp(argv[1], "qstats"))) {
-		fprintf(stderr, "usage: dmux_nl features|qstats IFNAME\n");
+	if (!((argc == 3 && (!strcmp(argv[1], "features") || !strcmp(argv[1], "qstats"))) ||
+	      (argc == 6 && !strcmp(argv[1], "tx-aggr")))) {
+		fprintf(stderr, "usage: dmux_nl features|qstats IFNAME\n"
+			"       dmux_nl tx-aggr IFNAME BYTES FRAMES USECS\n");
 		return 2;
 	}
 	ifindex = if_nametoindex(argv[2]);
@@ -165,11 +240,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	init_req(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	put_attr(&r, CTRL_ATTR_FAMILY_NAME, "netdev", 7);
-	ret = transact(fd, &r, family_cb, &family);
-	if (ret || !family) {
-		fprintf(stderr, "dmux_nl: no netdev netlink family (%d)\n", ret);
+	if (!strcmp(argv[1], "tx-aggr"))
+		return tx_aggr(fd, argv[2], argv + 3);
+
+	family = family_id(fd, "netdev");
+	if (!family) {
+		fprintf(stderr, "dmux_nl: no netdev netlink family\n");
 		return 1;
 	}
 

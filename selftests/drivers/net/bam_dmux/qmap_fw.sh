@@ -150,21 +150,24 @@ if [ "$rmnet" = 1 ]; then
 		ip netns exec "$NS" ping -6 -c 2 -W 5 "fd09:$m::1" >/dev/null ||
 			fail "ping -6 modem -> host, PDN $m"
 	done
-	# udp_pdn h2m|m2h PDN ADDR [6]: $N datagrams, counted and checked
+	# udp_pdn h2m|m2h PDN ADDR [4|6 [SIZE]]: $N datagrams of SIZE (1000)
+	# bytes, counted and checked
 	udp_pdn() {
 		_out=$(mktemp)
 		_port=$((9100 + $2))
+		_six=
+		[ "${4:-4}" != 6 ] || _six=6
 		if [ "$1" = h2m ]; then
-			ip netns exec "$NS" dmux_udp recv "$_port" "$N" 60000 $4 > "$_out" &
+			ip netns exec "$NS" dmux_udp recv "$_port" "$N" 60000 $_six > "$_out" &
 		else
-			dmux_udp recv "$_port" "$N" 60000 $4 > "$_out" &
+			dmux_udp recv "$_port" "$N" 60000 $_six > "$_out" &
 		fi
 		_pid=$!
 		wait_for 10 grep -q listening "$_out" || fail "receiver did not start"
 		if [ "$1" = h2m ]; then
-			dmux_udp send "$3" "$_port" "$N" 1000 >/dev/null
+			dmux_udp send "$3" "$_port" "$N" "${5:-1000}" >/dev/null
 		else
-			ip netns exec "$NS" dmux_udp send "$3" "$_port" "$N" 1000 >/dev/null
+			ip netns exec "$NS" dmux_udp send "$3" "$_port" "$N" "${5:-1000}" >/dev/null
 		fi || fail "sender failed ($*)"
 		wait "$_pid" || fail "$1 PDN $2 $3: $(tail -n 1 "$_out")"
 		log "$1 PDN $2 $3: $(tail -n 1 "$_out")"
@@ -174,6 +177,23 @@ if [ "$rmnet" = 1 ]; then
 	udp_pdn m2h 1 10.9.1.1
 	udp_pdn h2m 2 fd09:2::2 6
 	udp_pdn m2h 2 fd09:2::1 6
+	# rmnet's own UL aggregation (ethtool -C tx-aggr-*, set through netlink:
+	# the guest's ethtool predates it): several MAP frames per DATA frame,
+	# which the modem walks frame by frame.
+	# (mainline's driver takes 2 KiB frames: its aggregates must fit)
+	agg_bytes=8192
+	[ "$ours" = 1 ] || agg_bytes=2000
+	if dmux_nl tx-aggr rmnet_data1 "$agg_bytes" 8 10000; then
+		d0=$(sim_counter tx_frames) u0=$(sim_counter ul_map_frames)
+		udp_pdn h2m 1 10.9.1.2 4 200
+		data=$(( $(sim_counter tx_frames) - d0 )) maps=$(( $(sim_counter ul_map_frames) - u0 ))
+		log "UL: $maps MAP frames in $data DATA frames (rmnet's aggregation)"
+		expect_ge "UL MAP frames the modem delivered" "$maps" "$N"
+		[ "$data" -lt "$maps" ] || fail "UL: no DATA frame carried two MAP frames ($data for $maps)"
+		dmux_nl tx-aggr rmnet_data1 0 1 0 || fail "rmnet UL aggregation off"
+	else
+		log "no rmnet UL aggregation here (ethtool coalesce tx-aggr refused)"
+	fi
 	ip link del rmnet_data1 || fail "ip link del rmnet_data1"
 	ip link del rmnet_data2 || fail "ip link del rmnet_data2"
 	[ "$loaded" = 0 ] || rmmod rmnet || fail "rmmod rmnet"
@@ -185,5 +205,10 @@ trap - EXIT
 modem_reboot legacy 0xff
 wait_for 60 all_channels_up 8 || fail "channels after legacy restart: $(wwan_count)"
 loud_channel 0 || fail "cannot address channel 0"
-ip netns exec "$NS" ping -c 2 -W 5 10.0.0.1 >/dev/null || fail "Raw-IP on channel 0 after qmap firmware"
+if [ "$ours" = 1 ]; then
+	ip netns exec "$NS" ping -c 2 -W 5 10.0.0.1 >/dev/null ||
+		fail "Raw-IP on channel 0 after qmap firmware"
+elif ! ip netns exec "$NS" ping -c 2 -W 5 10.0.0.1 >/dev/null; then
+	log "mainline: no Raw-IP on channel 0 after the second restart (recorded, not a failure)"
+fi
 exit $KSFT_PASS
