@@ -3,8 +3,18 @@
 # The RX benchmark, run in the guest by `make bench`: the simulated modem's
 # generator sends COUNT UDP frames on channel 1 as fast as the host posts
 # buffers; each case is timed by the generator (elapsed_ns) and repeated
-# RUNS times. Prints one line per run: "case SIZE RUN pps", which the host's
-# scripts/bench-report turns into the table, the JSON and the chart.
+# RUNS times. Prints one line per run, which the host's scripts/bench-report
+# turns into the table, the JSON and the chart:
+#
+#   BENCH case SIZE RUN pps refused sent elapsed_ns interval_ns busy0_ns busy1_ns
+#
+# busyN_ns: the time CPU N was not idle between the two reads of
+# bench_run (selftests/bench/bench_run.c) around the run, from the kernel's
+# own idle accounting (the cpubusy module); CPU 0 takes the BAM interrupt and
+# runs NAPI (the host), the last CPU runs the modem model and bench_run. The
+# UDP sink of the socket cases is pinned to CPU 0: it is the host's work.
+# Then BENCH_BPF=1 (default) runs bpf_bench (bpf/bench, arm64) pinned to CPU
+# 0 with the model idle: "BPF program rules ipv4_ns ipv6_ns" lines.
 # Not a test: it never fails on a number.
 #
 # BENCH_KPROF=/path/kprof.ko (selftests/bench/kprof, built out of tree)
@@ -29,7 +39,7 @@ gen_wait() {
 	while [ $_n -lt 1200 ]; do
 		_v=
 		while read -r _k _v; do [ "$_k" = state ] && break; done < "$SIM/gen"
-		[ "$_v" = done ] && return 0
+		[ "$_v" = "done" ] && return 0
 		sleep 0.5
 		_n=$((_n + 1))
 	done
@@ -42,6 +52,22 @@ gen_run() {
 	_ns=$(sim_get gen elapsed_ns)
 	[ "$_ns" -gt 0 ] || fail "generator reported no time"
 	echo $(( _sent * 1000000000 / _ns ))
+}
+# gen_measure SIZE: "pps refused sent elapsed_ns interval_ns busy0_ns busy1_ns"
+gen_measure() {
+	if [ "$CPUBUSY" = 0 ]; then
+		echo "$(gen_run "$1") $(sim_get gen refused)"
+		return
+	fi
+	_m=$(bench_run gen "$SIM" "ch=$ch size=$1 count=$COUNT dport=9001 sport=9002") ||
+		fail "bench_run failed"
+	# shellcheck disable=SC2086 # the fields of one line
+	set -- $_m
+	[ "$3" -gt 0 ] || fail "generator reported no time"
+	_pps=$(( $1 * 1000000000 / $3 ))
+	_sent=$1 _refused=$2
+	shift 2
+	echo "$_pps $_refused $_sent $*"
 }
 
 setup_case() {
@@ -59,7 +85,7 @@ setup_case() {
 		xdp_attach "$w" xdp_drop.o ;;
 	native_pass|no_prog|mainline_no_prog)
 		[ "$1" = native_pass ] && xdp_attach "$w" xdp_pass.o
-		dmux_udp recv 9001 1000000000 3600000 >/dev/null &
+		bench_run pin 0 dmux_udp recv 9001 1000000000 3600000 >/dev/null &
 		SINK=$! ;;
 	xdp_tx)
 		xdp_attach "$w" xdp_tx.o ;;
@@ -97,6 +123,18 @@ use_mainline() {
 	bd_setup
 }
 
+# The programs' cost on this CPU's JIT (bpf/bench): before anything else
+# runs, on CPU 0 with the other CPU idle, so that under icount the guest's
+# clock counts its instructions alone.
+if [ "${BENCH_BPF:-1}" = 1 ]; then
+	BPF_BENCH_REPEAT=${BENCH_BPF_REPEAT:-200000} BPF_BENCH_TRIALS=${BENCH_BPF_TRIALS:-3} \
+		bench_run pin 0 bpf_bench "$BD_BPF" /tmp/bpf.json || log "bpf_bench failed"
+fi
+
+CPUBUSY=1
+[ -e /sys/kernel/debug/cpubusy ] || insmod /opt/bam-dmux/bin/cpubusy.ko ||
+	{ log "no cpubusy module: no host busy time"; CPUBUSY=0; }
+
 modprobe nf_tables 2>/dev/null
 modprobe veth 2>/dev/null
 bd_setup
@@ -130,7 +168,7 @@ for c in $CASES; do
 	for size in $SIZES; do
 		r=1
 		while [ $r -le "$RUNS" ]; do
-			echo "BENCH $c $size $r $(gen_run "$size") $(sim_get gen refused)"
+			echo "BENCH $c $size $r $(gen_measure "$size")"
 			r=$((r + 1))
 		done
 		prof_run "$c" "$size"
