@@ -70,6 +70,23 @@ gen_measure() {
 	echo "$_pps $_refused $_sent $*"
 }
 
+# Where the work ran: the softirqs each CPU took during a case (NAPI is
+# NET_RX; the simulated BAM's completion work and the modem's TX reads are
+# BH work items, TASKLET), printed as "CPUS case NAME cpu0 cpu1 ...".
+softirq_snap() {
+	awk '$1 ~ /^(NET_RX|NET_TX|TASKLET|HI|TIMER|SCHED):$/ {
+		printf "%s", $1; for (i = 2; i <= NF; i++) printf " %s", $i; printf ";" }' /proc/softirqs
+}
+softirq_since() {
+	softirq_snap | awk -v old="$1" -v c="$2" '
+	BEGIN { n = split(old, l, ";"); for (i = 1; i < n; i++) { k = split(l[i], f, " ");
+		for (j = 2; j <= k; j++) o[f[1], j] = f[j] } }
+	{ n = split($0, l, ";"); printf "CPUS %s", c
+	  for (i = 1; i < n; i++) { k = split(l[i], f, " "); printf " %s", f[1]
+		for (j = 2; j <= k; j++) printf " %d", f[j] - o[f[1], j] }
+	  print "" }'
+}
+
 setup_case() {
 	w=$(wwan_of $ch)
 	case $1 in
@@ -165,6 +182,7 @@ for c in $CASES; do
 		[ $mainline = 0 ] || { log "case $c: after a mainline case, skipped"; continue; } ;;
 	esac
 	setup_case "$c" || { log "case $c: setup failed"; continue; }
+	sirq=$(softirq_snap)
 	for size in $SIZES; do
 		r=1
 		while [ $r -le "$RUNS" ]; do
@@ -173,6 +191,7 @@ for c in $CASES; do
 		done
 		prof_run "$c" "$size"
 	done
+	softirq_since "$sirq" "$c"
 	teardown_case "$c"
 done
 exit 0
