@@ -268,17 +268,26 @@ BENCH_ENV := BENCH_CLOCK=$(BENCH_CLOCK) $(foreach v,BENCH_RUNS BENCH_COUNT BENCH
 # BENCH_INSN=1 (default, icount only): QEMU also loads selftests/bench/insn_plugin.c, which
 # counts each vCPU's instructions around every run: the report checks the guest's busy time
 # against them (docs/performance.md, "The host's cost per frame").
+# BENCH_PROF=1 (with BENCH_INSN=1) adds the plugin's profile of the host's CPU: instructions per
+# symbol and frame for every case, scripts/bench-profile, build/bench/profile.md.
 BENCH_INSN ?= 1
+BENCH_PROF ?= 0
 comma := ,
 BENCH_PLUGIN := $(if $(and $(filter 1,$(BENCH_INSN)),$(filter icount,$(BENCH_CLOCK))),\
-	-plugin $(abspath build/bench/insn_plugin.so)$(comma)out=$(abspath build/bench/insn.txt))
+	-plugin $(abspath build/bench/insn_plugin.so)$(comma)out=$(abspath build/bench/insn.txt)$(if \
+	$(filter 1,$(BENCH_PROF)),$(comma)prof=$(abspath build/bench/prof.txt)))
+BENCH_SHARE := $(if $(findstring prof=,$(BENCH_PLUGIN)),--share build/bench/share)
 bench: all mainline bench-guest build/bench/insn_plugin.so
-	rm -f build/bench/insn.txt
+	rm -rf build/bench/insn.txt build/bench/prof.txt build/bench/share
+	mkdir -p build/bench/share
 	set -o pipefail; BAM_DMUX_QEMU_ARGS='$(BENCH_QEMU_$(BENCH_CLOCK)) $(BENCH_PLUGIN)' \
-		selftests/vm/run --kernel lts --timeout 3000 --log build/bench/console.log -- \
-		'$(strip $(BENCH_ENV)) /opt/bam-dmux/selftests/bench/bench.sh' | tee build/bench/vm.log
+		selftests/vm/run --kernel lts --timeout 3000 --log build/bench/console.log $(BENCH_SHARE) -- \
+		'$(strip $(BENCH_ENV) $(if $(BENCH_SHARE),BENCH_SYMS=1)) /opt/bam-dmux/selftests/bench/bench.sh' | \
+		tee build/bench/vm.log
 	-$(MAKE) -C bpf bench-host
 	scripts/bench-report build/bench/vm.log build/bench build/bench/insn.txt
+	$(if $(BENCH_SHARE),scripts/bench-profile build/bench/vm.log build/bench/insn.txt \
+		build/bench/prof.txt build/bench/share build/bench/profile.md)
 
 build/bench/insn_plugin.so: selftests/bench/insn_plugin.c
 	@mkdir -p $(@D)

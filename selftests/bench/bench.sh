@@ -18,6 +18,10 @@
 # runs of every case agree within 1% (docs/performance.md).
 # Then BENCH_BPF=1 (default) runs bpf_bench (bpf/bench, arm64) pinned to CPU
 # 0 with the model idle: "BPF program rules ipv4_ns ipv6_ns" lines.
+# BENCH_SYMS=1 (make bench BENCH_PROF=1) copies /proc/kallsyms to the
+# shared directory, once for this project's driver (kallsyms-ours.txt) and
+# once for mainline's (kallsyms-mainline.txt): scripts/bench-profile names
+# the blocks of the plugin's profile with them.
 # Not a test: it never fails on a number.
 #
 # BENCH_KPROF=/path/kprof.ko (selftests/bench/kprof, built out of tree)
@@ -171,6 +175,13 @@ prof_run() {
 	cat /sys/kernel/debug/kprof/samples > "$_dir/$1-$2.txt"
 }
 
+# save_syms NAME: the guest's symbols, for the plugin's profile
+save_syms() {
+	[ "${BENCH_SYMS:-0}" = 1 ] && [ -n "${BAM_DMUX_SHARE_DIR:-}" ] || return 0
+	cat /proc/kallsyms > "$BAM_DMUX_SHARE_DIR/kallsyms-$1.txt"
+}
+save_syms ours
+
 mainline=0
 for c in $CASES; do
 	case $c in
@@ -179,6 +190,7 @@ for c in $CASES; do
 		if [ $mainline = 0 ]; then
 			use_mainline || { log "mainline driver not available"; continue; }
 			quiet_channel $ch
+			save_syms mainline
 			mainline=1
 		fi ;;
 	*)

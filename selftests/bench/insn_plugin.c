@@ -15,6 +15,14 @@
  *
  * COUNTn: instructions vCPU n executed since start (counted per translation
  * block at its entry: a block left early by an exception counts whole).
+ *
+ * prof=PATH adds a profile of vCPU 0 (the host's CPU): at each marker, the
+ * instructions it executed since the previous one, per translation block,
+ *
+ *   PROF SEQ
+ *   PC INSNS        (one line per block start address that ran)
+ *
+ * which scripts/bench-profile attributes to the guest's symbols.
  * Built for the host: cc -shared -fPIC. No QEMU headers needed: the few
  * functions used are declared here as plugin API version 1 has them.
  */
@@ -41,6 +49,7 @@ const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
 size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, vcpu_udata_cb cb,
 					  int flags, void *udata);
+uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
 void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn, vcpu_udata_cb cb,
 					    int flags, void *udata);
 
@@ -52,6 +61,16 @@ static unsigned int nvcpus = 1;
 static unsigned long seq;
 static FILE *out;
 
+/* the profile: one record per translation of a block, all in one list */
+struct tb_rec {
+	uint64_t pc;
+	uint64_t insns;		/* of vCPU 0 since the last marker */
+	struct tb_rec *next;
+	unsigned int n;
+};
+static struct tb_rec *recs;
+static FILE *prof;
+
 static void tb_exec(unsigned int vcpu, void *udata)
 {
 	if (vcpu < MAX_VCPUS) {
@@ -61,9 +80,28 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	}
 }
 
+static void tb_exec_prof(unsigned int vcpu, void *udata)
+{
+	struct tb_rec *r = udata;
+
+	tb_exec(vcpu, (void *)(uintptr_t)r->n);
+	if (vcpu == 0)
+		r->insns += r->n;
+}
+
 static void mark(unsigned int vcpu, void *udata)
 {
 	(void)udata;
+	if (prof) {
+		fprintf(prof, "PROF %lu\n", seq);
+		for (struct tb_rec *r = recs; r; r = r->next) {
+			if (r->insns)
+				fprintf(prof, "%llx %llu\n", (unsigned long long)r->pc,
+					(unsigned long long)r->insns);
+			r->insns = 0;
+		}
+		fflush(prof);
+	}
 	fprintf(out, "MARK %lu %u", seq++, vcpu);
 	for (unsigned int i = 0; i < nvcpus; i++)
 		fprintf(out, " %llu", (unsigned long long)counts[i]);
@@ -76,7 +114,19 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	size_t n = qemu_plugin_tb_n_insns(tb);
 
 	(void)id;
-	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, 0, (void *)(uintptr_t)n);
+	if (prof) {
+		struct tb_rec *r = calloc(1, sizeof(*r));
+
+		if (!r)
+			abort();
+		r->pc = qemu_plugin_tb_vaddr(tb);
+		r->n = n;
+		r->next = recs;
+		recs = r;
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec_prof, 0, r);
+	} else {
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, 0, (void *)(uintptr_t)n);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint32_t word;
@@ -93,9 +143,12 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info *info
 			       int argc, char **argv)
 {
 	(void)info;
-	for (int i = 0; i < argc; i++)
+	for (int i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "out=", 4))
 			out = fopen(argv[i] + 4, "w");
+		else if (!strncmp(argv[i], "prof=", 5) && !(prof = fopen(argv[i] + 5, "w")))
+			return -1;
+	}
 	if (!out) {
 		fprintf(stderr, "insn_plugin: needs out=PATH (a writable file)\n");
 		return -1;
