@@ -60,7 +60,7 @@ VM_TIMEOUT ?= 600
 VM_TESTS := /opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests
 
 .PHONY: all deps debug-kernel kmod kmod-lts kmod-debug mainline rmnet bpf tools guest lint checkpatch sparse test-host wire-test \
-	wire-fuzz map-test map-fuzz test-vm check check-full soak demo bench power vm-shell clean distclean help
+	wire-fuzz map-test map-fuzz test-vm check check-full soak demo bench bench-guest power vm-shell clean distclean help
 
 all: kmod bpf tools guest
 
@@ -81,7 +81,7 @@ help:
 	@echo 'make check-full the same with the whole suite on the debug kernel, 120 s of fuzzing'
 	@echo 'make soak       hours on the debug kernel: 1000 power and crash cycles, 100 reloads, 1 h per fuzzer'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
-	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES)'
+	@echo '                (bench: BENCH_CLOCK=icount|wall, BENCH_RUNS/COUNT/SIZES/CASES, BENCH_INSN, BENCH_BPF)'
 	@echo 'make power      power-collapse cycles per minute, ours and mainline (docs/performance.md)'
 	@echo 'make kprof      the guest sampling profiler, build/kprof/kprof.ko (docs/performance.md)'
 	@echo 'make deb        arm64 Debian packages in build/deb/ (DKMS source, dmux-stat, selftests)'
@@ -262,15 +262,49 @@ ifneq ($(filter-out icount wall,$(BENCH_CLOCK)),)
 $(error BENCH_CLOCK must be icount or wall (got '$(BENCH_CLOCK)'))
 endif
 BENCH_QEMU_icount := -icount shift=0,sleep=off
-BENCH_ENV := BENCH_CLOCK=$(BENCH_CLOCK) $(foreach v,BENCH_RUNS BENCH_COUNT BENCH_SIZES BENCH_CASES,\
+BENCH_ENV := BENCH_CLOCK=$(BENCH_CLOCK) $(foreach v,BENCH_RUNS BENCH_COUNT BENCH_SIZES BENCH_CASES \
+	BENCH_BPF BENCH_BPF_REPEAT BENCH_BPF_TRIALS,\
 	$(if $($(v)),$(v)="$($(v))"))
-bench: all mainline
-	@mkdir -p build/bench
-	set -o pipefail; BAM_DMUX_QEMU_ARGS='$(BENCH_QEMU_$(BENCH_CLOCK))' \
-		selftests/vm/run --timeout 3000 -- '$(strip $(BENCH_ENV)) /opt/bam-dmux/selftests/bench/bench.sh' | \
+# BENCH_INSN=1 (default, icount only): QEMU also loads selftests/bench/insn_plugin.c, which
+# counts each vCPU's instructions around every run: the report checks the guest's busy time
+# against them (docs/performance.md, "The host's cost per frame").
+# BENCH_PROF=1 (with BENCH_INSN=1) adds the plugin's profile of the host's CPU: instructions per
+# symbol and frame for every case, scripts/bench-profile, build/bench/profile.md.
+BENCH_INSN ?= 1
+BENCH_PROF ?= 0
+comma := ,
+BENCH_PLUGIN := $(if $(and $(filter 1,$(BENCH_INSN)),$(filter icount,$(BENCH_CLOCK))),\
+	-plugin $(abspath build/bench/insn_plugin.so)$(comma)out=$(abspath build/bench/insn.txt)$(if \
+	$(filter 1,$(BENCH_PROF)),$(comma)prof=$(abspath build/bench/prof.txt)))
+BENCH_SHARE := $(if $(findstring prof=,$(BENCH_PLUGIN)),--share build/bench/share)
+bench: all mainline bench-guest build/bench/insn_plugin.so
+	rm -rf build/bench/insn.txt build/bench/prof.txt build/bench/share
+	mkdir -p build/bench/share
+	set -o pipefail; BAM_DMUX_QEMU_ARGS='$(BENCH_QEMU_$(BENCH_CLOCK)) $(BENCH_PLUGIN)' \
+		selftests/vm/run --kernel lts --timeout 3000 --log build/bench/console.log $(BENCH_SHARE) -- \
+		'$(strip $(BENCH_ENV) $(if $(BENCH_SHARE),BENCH_SYMS=1)) /opt/bam-dmux/selftests/bench/bench.sh' | \
 		tee build/bench/vm.log
-	scripts/bench-report build/bench/vm.log build/bench
-	$(MAKE) -C bpf bench-host
+	-$(MAKE) -C bpf bench-host
+	scripts/bench-report build/bench/vm.log build/bench build/bench/insn.txt
+	$(if $(BENCH_SHARE),scripts/bench-profile build/bench/vm.log build/bench/insn.txt \
+		build/bench/prof.txt build/bench/share build/bench/profile.md)
+
+build/bench/insn_plugin.so: selftests/bench/insn_plugin.c
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -Wall -Wextra -Werror -O2 -shared -fPIC -fvisibility=hidden -o $@ $<
+
+# The bench's guest pieces, into build/arm64-bin/ (-> /opt/bam-dmux/bin/): bench_run (a run and
+# the CPUs' busy time around it), bpf_bench (bpf/bench on the guest's JIT) and cpubusy.ko (the
+# lts kernel's per-CPU idle time in microseconds: selftests/bench/cpubusy).
+BENCH_GUEST_OUT := $(abspath build/bench-guest)
+bench-guest: bpf
+	@mkdir -p $(ARM64_BIN) $(BENCH_GUEST_OUT)
+	$(CROSS_COMPILE)gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
+		-o $(ARM64_BIN)/bench_run selftests/bench/bench_run.c
+	$(MAKE) -C bpf bench-arm64 ARM64_O=$(ARM64_BIN) CROSS_COMPILE=$(CROSS_COMPILE)
+	cp selftests/bench/cpubusy/cpubusy.c selftests/bench/cpubusy/Kbuild $(BENCH_GUEST_OUT)/
+	$(KMAKE) M=$(BENCH_GUEST_OUT) W=1 modules
+	cp $(BENCH_GUEST_OUT)/cpubusy.ko $(ARM64_BIN)/
 
 # Power economy (issue 9, docs/performance.md "Power economy"): power-collapse cycles per
 # minute, idle / 1 packet a second / bulk, for this driver and mainline's on a `collapse` modem.

@@ -3,8 +3,25 @@
 # The RX benchmark, run in the guest by `make bench`: the simulated modem's
 # generator sends COUNT UDP frames on channel 1 as fast as the host posts
 # buffers; each case is timed by the generator (elapsed_ns) and repeated
-# RUNS times. Prints one line per run: "case SIZE RUN pps", which the host's
-# scripts/bench-report turns into the table, the JSON and the chart.
+# RUNS times. Prints one line per run, which the host's scripts/bench-report
+# turns into the table, the JSON and the chart:
+#
+#   BENCH case SIZE RUN pps refused sent elapsed_ns interval_ns busy0_ns busy1_ns
+#
+# busyN_ns: the time CPU N was not idle between the two reads of
+# bench_run (selftests/bench/bench_run.c) around the run, from the kernel's
+# own idle accounting (the cpubusy module); CPU 0 takes the BAM interrupt and
+# runs NAPI (the host), the last CPU runs the modem model and bench_run. The
+# UDP sink of the socket cases is pinned to CPU 0: it is the host's work.
+# COUNT is 100 000: with 40 000 (65-440 ms a run) the busy time of a run of
+# XDP_TX strayed up to 2% from the host's instruction count; at 100 000 the
+# runs of every case agree within 1% (docs/performance.md).
+# Then BENCH_BPF=1 (default) runs bpf_bench (bpf/bench, arm64) pinned to CPU
+# 0 with the model idle: "BPF program rules ipv4_ns ipv6_ns" lines.
+# BENCH_SYMS=1 (make bench BENCH_PROF=1) copies /proc/kallsyms to the
+# shared directory, once for this project's driver (kallsyms-ours.txt) and
+# once for mainline's (kallsyms-mainline.txt): scripts/bench-profile names
+# the blocks of the plugin's profile with them.
 # Not a test: it never fails on a number.
 #
 # BENCH_KPROF=/path/kprof.ko (selftests/bench/kprof, built out of tree)
@@ -15,7 +32,7 @@ require_sim
 require_xdp_progs
 
 RUNS=${BENCH_RUNS:-3}
-COUNT=${BENCH_COUNT:-40000}
+COUNT=${BENCH_COUNT:-100000}
 SIZES=${BENCH_SIZES:-"64 1400"}
 CASES=${BENCH_CASES:-"ceiling stack_drop generic_drop native_drop native_pass no_prog xdp_tx redirect_veth mainline_no_prog mainline_stack_drop"}
 ch=1
@@ -29,7 +46,7 @@ gen_wait() {
 	while [ $_n -lt 1200 ]; do
 		_v=
 		while read -r _k _v; do [ "$_k" = state ] && break; done < "$SIM/gen"
-		[ "$_v" = done ] && return 0
+		[ "$_v" = "done" ] && return 0
 		sleep 0.5
 		_n=$((_n + 1))
 	done
@@ -42,6 +59,39 @@ gen_run() {
 	_ns=$(sim_get gen elapsed_ns)
 	[ "$_ns" -gt 0 ] || fail "generator reported no time"
 	echo $(( _sent * 1000000000 / _ns ))
+}
+# gen_measure SIZE: "pps refused sent elapsed_ns interval_ns busy0_ns busy1_ns"
+gen_measure() {
+	if [ "$CPUBUSY" = 0 ]; then
+		echo "$(gen_run "$1") $(sim_get gen refused)"
+		return
+	fi
+	_m=$(bench_run gen "$SIM" "ch=$ch size=$1 count=$COUNT dport=9001 sport=9002") ||
+		fail "bench_run failed"
+	# shellcheck disable=SC2086 # the fields of one line
+	set -- $_m
+	[ "$3" -gt 0 ] || fail "generator reported no time"
+	_pps=$(( $1 * 1000000000 / $3 ))
+	_sent=$1 _refused=$2
+	shift 2
+	echo "$_pps $_refused $_sent $*"
+}
+
+# Where the work ran: the softirqs each CPU took during a case (NAPI is
+# NET_RX; the simulated BAM's completion work and the modem's TX reads are
+# BH work items, TASKLET), printed as "CPUS case NAME cpu0 cpu1 ...".
+softirq_snap() {
+	awk '$1 ~ /^(NET_RX|NET_TX|TASKLET|HI|TIMER|SCHED):$/ {
+		printf "%s", $1; for (i = 2; i <= NF; i++) printf " %s", $i; printf ";" }' /proc/softirqs
+}
+softirq_since() {
+	softirq_snap | awk -v old="$1" -v c="$2" '
+	BEGIN { n = split(old, l, ";"); for (i = 1; i < n; i++) { k = split(l[i], f, " ");
+		for (j = 2; j <= k; j++) o[f[1], j] = f[j] } }
+	{ n = split($0, l, ";"); printf "CPUS %s", c
+	  for (i = 1; i < n; i++) { k = split(l[i], f, " "); printf " %s", f[1]
+		for (j = 2; j <= k; j++) printf " %d", f[j] - o[f[1], j] }
+	  print "" }'
 }
 
 setup_case() {
@@ -59,7 +109,7 @@ setup_case() {
 		xdp_attach "$w" xdp_drop.o ;;
 	native_pass|no_prog|mainline_no_prog)
 		[ "$1" = native_pass ] && xdp_attach "$w" xdp_pass.o
-		dmux_udp recv 9001 1000000000 3600000 >/dev/null &
+		bench_run pin 0 dmux_udp recv 9001 1000000000 3600000 >/dev/null &
 		SINK=$! ;;
 	xdp_tx)
 		xdp_attach "$w" xdp_tx.o ;;
@@ -97,6 +147,18 @@ use_mainline() {
 	bd_setup
 }
 
+# The programs' cost on this CPU's JIT (bpf/bench): before anything else
+# runs, on CPU 0 with the other CPU idle, so that under icount the guest's
+# clock counts its instructions alone.
+if [ "${BENCH_BPF:-1}" = 1 ]; then
+	BPF_BENCH_REPEAT=${BENCH_BPF_REPEAT:-200000} BPF_BENCH_TRIALS=${BENCH_BPF_TRIALS:-3} \
+		bench_run pin 0 bpf_bench "$BD_BPF" /tmp/bpf.json || log "bpf_bench failed"
+fi
+
+CPUBUSY=1
+[ -e /sys/kernel/debug/cpubusy ] || insmod /opt/bam-dmux/bin/cpubusy.ko ||
+	{ log "no cpubusy module: no host busy time"; CPUBUSY=0; }
+
 modprobe nf_tables 2>/dev/null
 modprobe veth 2>/dev/null
 bd_setup
@@ -113,6 +175,13 @@ prof_run() {
 	cat /sys/kernel/debug/kprof/samples > "$_dir/$1-$2.txt"
 }
 
+# save_syms NAME: the guest's symbols, for the plugin's profile
+save_syms() {
+	[ "${BENCH_SYMS:-0}" = 1 ] && [ -n "${BAM_DMUX_SHARE_DIR:-}" ] || return 0
+	cat /proc/kallsyms > "$BAM_DMUX_SHARE_DIR/kallsyms-$1.txt"
+}
+save_syms ours
+
 mainline=0
 for c in $CASES; do
 	case $c in
@@ -121,20 +190,23 @@ for c in $CASES; do
 		if [ $mainline = 0 ]; then
 			use_mainline || { log "mainline driver not available"; continue; }
 			quiet_channel $ch
+			save_syms mainline
 			mainline=1
 		fi ;;
 	*)
 		[ $mainline = 0 ] || { log "case $c: after a mainline case, skipped"; continue; } ;;
 	esac
 	setup_case "$c" || { log "case $c: setup failed"; continue; }
+	sirq=$(softirq_snap)
 	for size in $SIZES; do
 		r=1
 		while [ $r -le "$RUNS" ]; do
-			echo "BENCH $c $size $r $(gen_run "$size") $(sim_get gen refused)"
+			echo "BENCH $c $size $r $(gen_measure "$size")"
 			r=$((r + 1))
 		done
 		prof_run "$c" "$size"
 	done
+	softirq_since "$sirq" "$c"
 	teardown_case "$c"
 done
 exit 0
