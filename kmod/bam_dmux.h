@@ -48,6 +48,8 @@
  */
 #define BAM_DMUX_TX_STALL		msecs_to_jiffies(1000)
 #define BAM_DMUX_TX_STALL_CHECKS	2
+/* MAP frames of an aggregate that weigh one unit of the NAPI budget */
+#define BAM_DMUX_QMAP_WEIGHT		8
 
 /* Why a frame from the modem was dropped before reaching a channel. */
 enum bam_dmux_rx_drop {
@@ -254,9 +256,11 @@ struct bam_dmux_netdev {
 	u8 pflags;		/* BAM_DMUX_PFLAG_*, under RTNL */
 	/*
 	 * What NAPI reads (READ_ONCE): 0 for Raw-IP, else the MAP format of
-	 * the aggregates the channel carries, plus one.
+	 * the aggregates the channel carries, plus one; qmap_ul the same for
+	 * what it sends (MAPv4 has a trailer down, a header up).
 	 */
 	u8 qmap;
+	u8 qmap_ul;
 	struct bpf_prog __rcu *xdp_prog;
 	struct xdp_rxq_info xdp_rxq;
 	struct xdp_rxq_info xdp_rxq_large;	/* frames from pool_large */
@@ -297,13 +301,14 @@ int bam_dmux_rx_reg_rxq(struct bam_dmux *dmux, struct net_device *dev);
 void bam_dmux_rx_unreg_rxq(struct net_device *dev);
 void bam_dmux_rx_exit(struct bam_dmux *dmux);
 int bam_dmux_rx_start(struct bam_dmux *dmux);
+__be16 bam_dmux_rx_protocol(const void *data, unsigned int len);
 void bam_dmux_rx_stop(struct bam_dmux *dmux);
 
 /* bam_dmux_qmap.c */
-void bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
-		      enum bam_dmux_map_fmt fmt, struct page_pool *pool,
-		      struct page *page, bool large, u32 len,
-		      struct bam_dmux_poll *ctx);
+u32 bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
+		     enum bam_dmux_map_fmt fmt, struct page_pool *pool,
+		     struct page *page, bool large, u32 len,
+		     struct bam_dmux_poll *ctx);
 
 /* bam_dmux_tx.c */
 void bam_dmux_tx_init(struct bam_dmux *dmux);
@@ -311,7 +316,7 @@ netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd);
 bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
 		     struct page_pool *pool);
-int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, bool qmap, int n,
+int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, u8 qmap_ul, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);

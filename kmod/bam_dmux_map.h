@@ -257,6 +257,24 @@ bam_dmux_map_next(const void *buf, u32 len, u32 off, enum bam_dmux_map_fmt fmt,
 	return BAM_DMUX_MAP_OK;
 }
 
+/*
+ * True if @len bytes at @buf are whole, well-formed @fmt MAP frames back to
+ * back (commands included): what a modem may be sent as one DATA frame.
+ */
+static inline bool bam_dmux_map_valid(const void *buf, u32 len,
+				      enum bam_dmux_map_fmt fmt)
+{
+	struct bam_dmux_map_frame f;
+	u32 off;
+
+	if (!len)
+		return false;
+	for (off = 0; off < len; off = f.next)
+		if (bam_dmux_map_next(buf, len, off, fmt, &f) != BAM_DMUX_MAP_OK)
+			return false;
+	return true;
+}
+
 /* Padding bam_dmux_map_build() adds: 0-3 bytes up to 4-byte alignment. */
 static inline unsigned int bam_dmux_map_pad_len(unsigned int data_len)
 {

@@ -19,6 +19,8 @@
  *  - TX and REDIRECT: the frame leaves with the xdp_frame a target builds in
  *    front of it and the skb_shared_info it may build behind it: both would
  *    land on the neighbours, so the frame first moves to a page of its own.
+ *    XDP_TX sends only what the modem takes: whole MAP frames of the
+ *    channel's UL format.
  * The aggregate's page goes back to its pool once the walk is over.
  */
 #include <linux/bpf_trace.h>
@@ -112,6 +114,12 @@ static bool bam_dmux_qmap_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 		qs->xdp_pass++;
 		return false;
 	case XDP_TX:
+		if (!bam_dmux_map_valid(xdp->data, xdp->data_end - xdp->data,
+					READ_ONCE(bndev->qmap_ul) - 1)) {
+			qs->xdp_tx_err++;
+			trace_xdp_exception(netdev, prog, act);
+			return true;
+		}
 		pool = bam_dmux_qmap_detach(dmux, bndev, xdp);
 		if (pool && bam_dmux_tx_xdp(dmux, bndev->ch, xdp, pool)) {
 			qs->xdp_tx++;
@@ -128,7 +136,13 @@ static bool bam_dmux_qmap_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 			ctx->redirect = true;
 			return true;
 		}
+		/*
+		 * Without a page the redirect was never attempted: its target
+		 * stays in this CPU's bpf_redirect_info, which the next
+		 * bpf_redirect() overwrites and no path reads without one.
+		 */
 		qs->xdp_redirect_err++;
+		trace_xdp_exception(netdev, prog, act);
 		break;
 	default:
 		bpf_warn_invalid_xdp_action(netdev, prog, act);
@@ -186,7 +200,9 @@ static void bam_dmux_qmap_frame(struct bam_dmux *dmux,
 	if (metalen)
 		skb_metadata_set(skb, metalen);
 	skb->dev = netdev;
-	skb->protocol = htons(ETH_P_MAP);
+	/* still a MAP frame, or what a program left when it popped the header */
+	skb->protocol = data == start ? htons(ETH_P_MAP) :
+					bam_dmux_rx_protocol(skb->data, skb->len);
 	skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
 	napi_gro_receive(&dmux->napi, skb);
@@ -223,12 +239,13 @@ static void bam_dmux_qmap_bad(struct bam_dmux *dmux, u8 ch,
  * is an aggregate of @fmt MAP frames for @netdev. Walk it, hand each frame
  * on, then recycle the page. A malformed frame is counted by class and
  * dropped; one whose extent cannot be trusted ends the walk, and the bytes
- * after it are lost with it (docs/qmap.md, "Malformed frames").
+ * after it are lost with it (docs/qmap.md, "Malformed frames"). Returns
+ * the frames handled, good or bad.
  */
-void bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
-		      enum bam_dmux_map_fmt fmt, struct page_pool *pool,
-		      struct page *page, bool large, u32 len,
-		      struct bam_dmux_poll *ctx)
+u32 bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
+		     enum bam_dmux_map_fmt fmt, struct page_pool *pool,
+		     struct page *page, bool large, u32 len,
+		     struct bam_dmux_poll *ctx)
 {
 	struct bam_dmux_netdev *bndev = bam_dmux_priv(netdev);
 	struct xdp_rxq_info *rxq = large ? &bndev->xdp_rxq_large :
@@ -240,7 +257,6 @@ void bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
 	enum bam_dmux_map_err err;
 	u32 off;
 
-	dmux->dstats.rx_map_aggr++;
 	for (off = 0; off < len; off = mf.next) {
 		err = bam_dmux_map_next(agg, len, off, fmt, &mf);
 		if (unlikely(err)) {
@@ -255,5 +271,9 @@ void bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
 	}
 
 	bam_dmux_qmap_commit(&dmux->stats[bndev->ch].rx, &qs);
+	/* after the frames' counters: a reader that saw it sees them */
+	smp_wmb();
+	WRITE_ONCE(dmux->dstats.rx_map_aggr, dmux->dstats.rx_map_aggr + 1);
 	page_pool_put_page(pool, page, BAM_DMUX_HDR_SIZE + len, true);
+	return qs.packets + qs.errors;
 }

@@ -124,7 +124,7 @@ static void bam_dmux_refill_timer(struct timer_list *t)
 	napi_schedule(&dmux->napi);
 }
 
-static __be16 bam_dmux_rx_protocol(const void *data, unsigned int len)
+__be16 bam_dmux_rx_protocol(const void *data, unsigned int len)
 {
 	switch (bam_dmux_ip_version(data, len)) {
 	case 4:
@@ -202,10 +202,16 @@ static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 	return true;
 }
 
-static void bam_dmux_rx_data(struct bam_dmux *dmux,
-			     const struct bam_dmux_rx_buf *buf,
-			     struct page *page, const struct bam_dmux_frame *f,
-			     u32 synced, struct bam_dmux_poll *ctx)
+/*
+ * Returns the frame's weight against the NAPI budget: one, or for an
+ * aggregate one per BAM_DMUX_QMAP_WEIGHT packets (a modem may pack
+ * thousands of tiny ones into one buffer).
+ */
+static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
+				     const struct bam_dmux_rx_buf *buf,
+				     struct page *page,
+				     const struct bam_dmux_frame *f, u32 synced,
+				     struct bam_dmux_poll *ctx)
 {
 	struct page_pool *pool = bam_dmux_rx_pool(dmux, buf->large);
 	u32 frame_sz = buf->large ? dmux->large_frame_sz : PAGE_SIZE;
@@ -222,7 +228,7 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 		bam_dmux_rx_err_ratelimited(dmux, "Empty DATA frame on channel %u\n",
 					    f->ch);
 		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_EMPTY, pool, page);
-		return;
+		return 1;
 	}
 
 	netdev = rcu_dereference(dmux->netdevs[f->ch]);
@@ -230,7 +236,7 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 		bam_dmux_rx_err_ratelimited(dmux, "Data for inactive channel %u\n",
 					    f->ch);
 		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_INACTIVE, pool, page);
-		return;
+		return 1;
 	}
 	bndev = bam_dmux_priv(netdev);
 
@@ -240,9 +246,10 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 
 	qmap = READ_ONCE(bndev->qmap);
 	if (qmap) {
-		bam_dmux_rx_qmap(dmux, netdev, qmap - 1, pool, page, buf->large,
-				 f->len, ctx);
-		return;
+		u32 n = bam_dmux_rx_qmap(dmux, netdev, qmap - 1, pool, page,
+					 buf->large, f->len, ctx);
+
+		return max_t(u32, DIV_ROUND_UP(n, BAM_DMUX_QMAP_WEIGHT), 1);
 	}
 
 	u64_stats_update_begin(&rs->syncp);
@@ -257,7 +264,7 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 
 	prog = rcu_dereference(bndev->xdp_prog);
 	if (prog && bam_dmux_rx_xdp(dmux, netdev, prog, &xdp, pool, page, ctx))
-		return;
+		return 1;
 
 	skb = napi_build_skb(page_address(page), frame_sz);
 	if (unlikely(!skb)) {
@@ -265,7 +272,7 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 		rs->dropped++;
 		u64_stats_update_end(&rs->syncp);
 		page_pool_recycle_direct(pool, page);
-		return;
+		return 1;
 	}
 	skb_mark_for_recycle(skb);
 	skb_reserve(skb, xdp.data - xdp.data_hard_start);
@@ -278,6 +285,7 @@ static void bam_dmux_rx_data(struct bam_dmux *dmux,
 	skb->protocol = bam_dmux_rx_protocol(skb->data, skb->len);
 	skb_reset_mac_header(skb);
 	napi_gro_receive(&dmux->napi, skb);
+	return 1;
 }
 
 /*
@@ -295,8 +303,10 @@ static void bam_dmux_rx_size_signal(struct bam_dmux *dmux, u8 signal)
 	dmux->dstats.rx_size_switch++;
 }
 
-static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
-			    struct bam_dmux_poll *ctx)
+/* Handle one completed buffer; returns its weight against the budget. */
+static unsigned int bam_dmux_rx_one(struct bam_dmux *dmux,
+				    struct bam_dmux_rx_buf *buf,
+				    struct bam_dmux_poll *ctx)
 {
 	struct page_pool *pool = bam_dmux_rx_pool(dmux, buf->large);
 	struct page *page = buf->page;
@@ -308,7 +318,7 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 	if (unlikely(!buf->ok)) {
 		bam_dmux_rx_err_ratelimited(dmux, "RX transfer failed\n");
 		bam_dmux_rx_drop(dmux, BAM_DMUX_DROP_DMA_ERROR, pool, page);
-		return;
+		return 1;
 	}
 
 	synced = clamp_t(u32, buf->avail, BAM_DMUX_HDR_SIZE,
@@ -322,14 +332,13 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 		bam_dmux_rx_err_ratelimited(dmux, "Dropping malformed frame: %s (%u bytes)\n",
 					    bam_dmux_wire_err_name(err), buf->avail);
 		page_pool_recycle_direct(pool, page);
-		return;
+		return 1;
 	}
 
 	switch (f.cmd) {
 	case BAM_DMUX_CMD_DATA:
 		bam_dmux_rx_size_signal(dmux, f.signal);
-		bam_dmux_rx_data(dmux, buf, page, &f, synced, ctx);
-		return;
+		return bam_dmux_rx_data(dmux, buf, page, &f, synced, ctx);
 	case BAM_DMUX_CMD_OPEN:
 		dmux->dstats.rx_cmd_open++;
 		bam_dmux_modem_open_signal(dmux, f.signal);
@@ -347,6 +356,7 @@ static void bam_dmux_rx_one(struct bam_dmux *dmux, struct bam_dmux_rx_buf *buf,
 		break;
 	}
 	page_pool_recycle_direct(pool, page);
+	return 1;
 }
 
 static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
@@ -367,10 +377,11 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 		/* Pairs with smp_store_release() in bam_dmux_rx_callback() */
 		if (!smp_load_acquire(&buf->done))
 			break;
-		bam_dmux_rx_one(dmux, buf, &ctx);
+		done += bam_dmux_rx_one(dmux, buf, &ctx);
 		dmux->rx_head++;
-		done++;
 	}
+	/* an aggregate may weigh more than the budget left: poll again */
+	done = min(done, budget);
 	rcu_read_unlock();
 
 	if (ctx.redirect)

@@ -203,7 +203,7 @@ static u32 bam_dmux_get_priv_flags(struct net_device *dev)
 static int bam_dmux_set_priv_flags(struct net_device *dev, u32 flags)
 {
 	struct bam_dmux_netdev *bndev = bam_dmux_priv(dev);
-	enum bam_dmux_map_fmt fmt = BAM_DMUX_MAP_V1;
+	enum bam_dmux_map_fmt fmt = BAM_DMUX_MAP_V1, ul = BAM_DMUX_MAP_V1;
 
 	if (flags & ~GENMASK(BAM_DMUX_NUM_PFLAGS - 1, 0))
 		return -EINVAL;
@@ -212,13 +212,17 @@ static int bam_dmux_set_priv_flags(struct net_device *dev, u32 flags)
 		netdev_err(dev, "qmap-csum-v4 and qmap-csum-v5 exclude each other\n");
 		return -EINVAL;
 	}
-	if (flags & BAM_DMUX_PFLAG_QMAP_CSUM_V4)
+	if (flags & BAM_DMUX_PFLAG_QMAP_CSUM_V4) {
 		fmt = BAM_DMUX_MAP_V4_DL;
-	else if (flags & BAM_DMUX_PFLAG_QMAP_CSUM_V5)
+		ul = BAM_DMUX_MAP_V4_UL;
+	} else if (flags & BAM_DMUX_PFLAG_QMAP_CSUM_V5) {
 		fmt = BAM_DMUX_MAP_V5;
+		ul = BAM_DMUX_MAP_V5;
+	}
 
 	bndev->pflags = flags;
 	WRITE_ONCE(bndev->qmap, flags & BAM_DMUX_PFLAG_QMAP ? fmt + 1 : 0);
+	WRITE_ONCE(bndev->qmap_ul, flags & BAM_DMUX_PFLAG_QMAP ? ul + 1 : 0);
 	return 0;
 }
 

@@ -487,7 +487,7 @@ bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
 	return true;
 }
 
-static int bam_dmux_tx_one_frame(struct bam_dmux *dmux, u8 ch, bool qmap,
+static int bam_dmux_tx_one_frame(struct bam_dmux *dmux, u8 ch, u8 qmap_ul,
 				 struct xdp_frame *xdpf)
 {
 	unsigned int len = xdpf->len;
@@ -498,7 +498,8 @@ static int bam_dmux_tx_one_frame(struct bam_dmux *dmux, u8 ch, bool qmap,
 	dma_addr_t addr;
 
 	if (!len || len > READ_ONCE(dmux->ul_mtu) || xdp_frame_has_frags(xdpf) ||
-	    (!qmap && !bam_dmux_ip_version(xdpf->data, len)) ||
+	    !(qmap_ul ? bam_dmux_map_valid(xdpf->data, len, qmap_ul - 1) :
+			bam_dmux_ip_version(xdpf->data, len)) ||
 	    xdpf->headroom < BAM_DMUX_HDR_SIZE ||
 	    xdpf->data + len + pad > hard_start + xdpf->frame_sz)
 		return -EINVAL;
@@ -527,7 +528,7 @@ static int bam_dmux_tx_one_frame(struct bam_dmux *dmux, u8 ch, bool qmap,
  * ndo_xdp_xmit: queue frames until the first one that does not fit or is
  * refused; the caller frees the rest. Returns how many were queued.
  */
-int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, bool qmap, int n,
+int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, u8 qmap_ul, int n,
 			   struct xdp_frame **frames, bool flush)
 {
 	struct bam_dmux_tx_stats *ts = &dmux->stats[ch].tx;
@@ -536,7 +537,7 @@ int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, bool qmap, int n,
 	spin_lock(&dmux->tx_lock);
 	for (i = 0; i < n; i++) {
 		if (bam_dmux_tx_full(dmux) ||
-		    bam_dmux_tx_one_frame(dmux, ch, qmap, frames[i]))
+		    bam_dmux_tx_one_frame(dmux, ch, qmap_ul, frames[i]))
 			break;
 	}
 

@@ -57,6 +57,6 @@ int bam_dmux_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 
 	/* a Raw-IP channel takes IP packets, a QMAP one MAP frames */
 	return bam_dmux_tx_xdp_frames(bndev->dmux, bndev->ch,
-				      READ_ONCE(bndev->qmap), n, frames,
+				      READ_ONCE(bndev->qmap_ul), n, frames,
 				      flags & XDP_XMIT_FLUSH);
 }

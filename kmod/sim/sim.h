@@ -131,6 +131,7 @@ struct sim_qmap {
 	u8 *buf;			/* SIM_MAX_XFER: MAP frames */
 	u32 len;
 	u32 frames;
+	enum bam_dmux_map_fmt fmt;	/* of the frames in buf */
 	struct net_device *dev[SIM_QMAP_MUXES];
 };
 

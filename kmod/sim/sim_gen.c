@@ -141,12 +141,17 @@ static unsigned int sim_gen_build_agg(const struct sim_gen_cfg *cfg,
 
 	for (k = 0; k < n; k++) {
 		u8 mux = cfg->mux[(first + k) % cfg->nmux];
+		u32 size;
 
-		used += bam_dmux_map_build(p + used, SIM_MAX_XFER - used,
-					   cfg->map, false, mux, cfg->size);
-		memcpy(p + used - bam_dmux_map_frame_size(cfg->map, false,
-							  cfg->size) + off,
-		       pkt + BAM_DMUX_HDR_SIZE, cfg->size);
+		/* never 0: sim_gen_parse() checked that A frames fit */
+		size = bam_dmux_map_build(p + used, SIM_MAX_XFER -
+					  BAM_DMUX_HDR_SIZE - BAM_DMUX_MAX_PAD -
+					  used, cfg->map, false, mux,
+					  cfg->size);
+		if (!size)
+			break;
+		memcpy(p + used + off, pkt + BAM_DMUX_HDR_SIZE, cfg->size);
+		used += size;
 	}
 	pad = bam_dmux_hdr_build((struct bam_dmux_hdr *)buf, BAM_DMUX_CMD_DATA,
 				 cfg->ch, used);

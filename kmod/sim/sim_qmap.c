@@ -65,6 +65,13 @@ static void sim_qmap_flush_locked(struct sim_modem *sim)
 
 	if (!q->frames)
 		return;
+	/* built under the qmap firmware, which is gone: lost with it */
+	if (READ_ONCE(sim->fw) != SIM_FW_QMAP) {
+		sim_count(sim, SIM_CNT_DL_MAP_DROPPED, q->frames);
+		q->len = 0;
+		q->frames = 0;
+		return;
+	}
 	bam_dmux_hdr_build(&hdr, BAM_DMUX_CMD_DATA, SIM_QMAP_CH, q->len);
 	hdr.signal = sim_modem_data_signal(sim);
 	if (sim_rx_send(sim, &hdr, q->buf, q->len, SIM_RX_BACKLOG)) {
@@ -102,8 +109,10 @@ static netdev_tx_t sim_mdmq_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 
 	spin_lock(&q->lock);
-	if (q->len + size > max)
+	/* one format per aggregate: a qmap_fmt change starts a new one */
+	if (q->len + size > max || (q->frames && q->fmt != fmt))
 		sim_qmap_flush_locked(sim);
+	q->fmt = fmt;
 	if (!bam_dmux_map_build(q->buf + q->len, max - q->len, fmt, false,
 				m->mux, len)) {
 		spin_unlock(&q->lock);
@@ -232,15 +241,17 @@ static void sim_mdmq_setup(struct net_device *dev)
 /* Stop or wake the mdmq queues with the mdm ones; RX pipe lock held. */
 void sim_qmap_flow(struct sim_modem *sim, bool stop)
 {
+	struct net_device *dev;
 	int i;
 
 	for (i = 0; i < SIM_QMAP_MUXES; i++) {
-		if (!sim->qmap.dev[i])
+		dev = sim->qmap.dev[i];
+		if (!dev)
 			continue;
 		if (stop)
-			netif_stop_queue(sim->qmap.dev[i]);
+			netif_stop_queue(dev);
 		else
-			netif_wake_queue(sim->qmap.dev[i]);
+			netif_wake_queue(dev);
 	}
 }
 
@@ -287,17 +298,29 @@ err:
 void sim_qmap_unregister(struct sim_modem *sim)
 {
 	struct sim_qmap *q = &sim->qmap;
+	struct net_device *dev;
 	int i;
 
 	/* never registered (its work is not even initialised) */
 	if (!q->buf)
 		return;
 	for (i = 0; i < SIM_QMAP_MUXES; i++) {
-		if (!q->dev[i])
+		dev = q->dev[i];
+		if (!dev)
 			continue;
-		unregister_netdev(q->dev[i]);
-		free_netdev(q->dev[i]);
-		q->dev[i] = NULL;
+		/*
+		 * sim_qmap_flow() looks under the RX pipe's lock, which exists
+		 * once the DMA engine was registered (after the netdevs)
+		 */
+		if (sim->dma_registered) {
+			spin_lock_irq(&sim->chans[SIM_PIPE_RX].lock);
+			q->dev[i] = NULL;
+			spin_unlock_irq(&sim->chans[SIM_PIPE_RX].lock);
+		} else {
+			q->dev[i] = NULL;
+		}
+		unregister_netdev(dev);
+		free_netdev(dev);
 	}
 	cancel_delayed_work_sync(&q->flush_work);
 	kfree(q->buf);

@@ -34,7 +34,8 @@ require_xdp_progs
 RUNS=${BENCH_RUNS:-3}
 COUNT=${BENCH_COUNT:-100000}
 SIZES=${BENCH_SIZES:-"64 1400"}
-CASES=${BENCH_CASES:-"ceiling stack_drop generic_drop native_drop native_pass no_prog xdp_tx redirect_veth mainline_no_prog mainline_stack_drop"}
+CASES=${BENCH_CASES:-"ceiling stack_drop generic_drop native_drop native_pass no_prog xdp_tx redirect_veth
+	agg1_drop agg8_drop agg16_drop agg1_none agg8_none agg16_none mainline_no_prog mainline_stack_drop"}
 ch=1
 VNS=bvns
 
@@ -52,8 +53,19 @@ gen_wait() {
 	done
 	return 1
 }
+# QMAP cases (aggK_*): K packets per DL buffer, or as many as fit the
+# largest one (16 KiB, dynamic MTU): 16 of 64 bytes, 11 of 1400.
+AGG=
+agg_for() {
+	_fs=$(( 4 + $1 + (4 - $1 % 4) % 4 ))
+	_max=$(( 16376 / _fs ))
+	[ "$AGG" -le "$_max" ] && echo "$AGG" || echo "$_max"
+}
+gen_args() {
+	echo "ch=$ch size=$1 count=$COUNT dport=9001 sport=9002${AGG:+ agg=$(agg_for "$1")}"
+}
 gen_run() {
-	sim_set gen "ch=$ch size=$1 count=$COUNT dport=9001 sport=9002"
+	sim_set gen "$(gen_args "$1")"
 	gen_wait || fail "generator did not finish"
 	_sent=$(sim_get gen sent)
 	_ns=$(sim_get gen elapsed_ns)
@@ -66,7 +78,7 @@ gen_measure() {
 		echo "$(gen_run "$1") $(sim_get gen refused)"
 		return
 	fi
-	_m=$(bench_run gen "$SIM" "ch=$ch size=$1 count=$COUNT dport=9001 sport=9002") ||
+	_m=$(bench_run gen "$SIM" "$(gen_args "$1")") ||
 		fail "bench_run failed"
 	# shellcheck disable=SC2086 # the fields of one line
 	set -- $_m
@@ -94,9 +106,42 @@ softirq_since() {
 	  print "" }'
 }
 
+# The QMAP cases' modem: dynamic MTU with 16 KiB DL buffers, the channel in
+# QMAP mode (docs/qmap.md); set up once, undone before the mainline cases.
+QMAP_READY=0
+qmap_prepare() {
+	[ $QMAP_READY = 1 ] && return 0
+	sim_set fw dynamic-mtu
+	sim_set dl_large 1
+	modem_restart
+	wait_cond 30 "host_opened $ch" || return 1
+	# small frames asking for large buffers turn the ring over
+	sim_set gen "ch=$ch size=64 count=64" && gen_wait || return 1
+	[ "$(drv_state rx_large)" = 1 ] || return 1
+	ethtool --set-priv-flags "$(wwan_of $ch)" qmap on || return 1
+	QMAP_READY=1
+}
+qmap_restore() {
+	[ $QMAP_READY = 1 ] || return 0
+	ethtool --set-priv-flags "$(wwan_of $ch)" qmap off
+	sim_set dl_large 0
+	sim_set fw legacy
+	modem_restart
+	wait_cond 30 "host_opened $ch"
+	QMAP_READY=0
+}
+
 setup_case() {
 	w=$(wwan_of $ch)
+	AGG=
 	case $1 in
+	agg*_drop|agg*_none)
+		qmap_prepare || return 1
+		AGG=${1#agg}
+		AGG=${AGG%_*}
+		# drop every frame: the test programs parse IP, not MAP
+		[ "${1#*_}" = none ] ||
+			ip -force link set dev "$w" xdpdrv obj "$BD_BPF/xdp_drop.bpf.o" sec xdp ;;
 	ceiling)
 		# the channel is down: the driver only validates and recycles
 		ip link set "$w" down ;;
@@ -188,6 +233,7 @@ for c in $CASES; do
 	mainline_*)
 		# every mainline case after this project's: one switch
 		if [ $mainline = 0 ]; then
+			qmap_restore
 			use_mainline || { log "mainline driver not available"; continue; }
 			quiet_channel $ch
 			save_syms mainline
@@ -209,4 +255,5 @@ for c in $CASES; do
 	softirq_since "$sirq" "$c"
 	teardown_case "$c"
 done
+qmap_restore
 exit 0
