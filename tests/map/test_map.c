@@ -868,6 +868,31 @@ static void test_build_aggregate(void)
 	}
 }
 
+/* bam_dmux_map_valid(): whole, well-formed frames of one format, nothing else */
+static void test_valid(void)
+{
+	unsigned char b[256];
+	u32 one, two;
+	int ok = 1;
+
+	memset(b, 0, sizeof(b));
+	one = bam_dmux_map_build(b, sizeof(b), BAM_DMUX_MAP_V1, false, 1, 20);
+	two = one + bam_dmux_map_build(b + one, sizeof(b) - one, BAM_DMUX_MAP_V1, true, 1, 8);
+	CHECK(ok, bam_dmux_map_valid(b, one, BAM_DMUX_MAP_V1));
+	CHECK(ok, bam_dmux_map_valid(b, two, BAM_DMUX_MAP_V1));
+	CHECK(ok, !bam_dmux_map_valid(b, 0, BAM_DMUX_MAP_V1));
+	CHECK(ok, !bam_dmux_map_valid(b, one - 1, BAM_DMUX_MAP_V1));
+	CHECK(ok, !bam_dmux_map_valid(b, two + 4, BAM_DMUX_MAP_V1));	/* zero fill */
+	CHECK(ok, !bam_dmux_map_valid(b, one, BAM_DMUX_MAP_V5));	/* no csum hdr */
+	CHECK(ok, !bam_dmux_map_valid(b, one, BAM_DMUX_MAP_V4_DL));	/* no trailer */
+	b[1] = 255;
+	CHECK(ok, !bam_dmux_map_valid(b, one, BAM_DMUX_MAP_V1));	/* bad mux */
+	b[1] = 1;
+	one = bam_dmux_map_build(b, sizeof(b), BAM_DMUX_MAP_V4_UL, false, 2, 40);
+	CHECK(ok, bam_dmux_map_valid(b, one, BAM_DMUX_MAP_V4_UL));
+	result(ok, "valid: whole frames of the format only (what the modem may be sent)");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -889,5 +914,6 @@ int main(void)
 	test_names();
 	test_build();
 	test_build_aggregate();
+	test_valid();
 	return tap_end();
 }
