@@ -293,11 +293,19 @@ mark
 gen agg=$AGG map=v4
 wait_for 30 rx_reached $((M_rx + N)) || fail "MAPv4: rx_packets $(( $(eth_stat "$w" rx_packets) - M_rx )) of $N"
 expect_eq "MAPv4: rx_errors delta" $(( $(eth_stat "$w" rx_errors) - M_err )) 0
+# shellcheck disable=SC2086
+# a good MAPv4 frame (zero trailer), then one whose trailer is missing
+map_case "MAPv4 trailer missing" 1 1 short_trailer 48 \
+	00 01 00 1c $P 00 00 00 00 00 00 00 00  00 01 00 1c $P
 flags qmap on qmap-csum-v4 off qmap-csum-v5 on
 mark
 gen agg=$AGG map=v5
 wait_for 30 rx_reached $((M_rx + N)) || fail "MAPv5: rx_packets $(( $(eth_stat "$w" rx_packets) - M_rx )) of $N"
 expect_eq "MAPv5: rx_errors delta" $(( $(eth_stat "$w" rx_errors) - M_err )) 0
+# shellcheck disable=SC2086
+# a good MAPv5 frame (checksum header type 2), then one of header type 0
+map_case "MAPv5 unknown next header" 1 1 bad_csum_hdr 48 \
+	40 01 00 1c 04 00 00 00 $P  40 01 00 1c 00 00 00 00 $P
 mark
 c0=$(drv_stat rx_map_no_csum_hdr)
 gen agg=$AGG map=v1
