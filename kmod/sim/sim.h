@@ -263,6 +263,13 @@ struct sim_modem {
 	atomic_t fault_prep;
 	atomic_t fault_alloc_chan;
 	atomic_t fault_lose_irq;
+	/*
+	 * fault "tx_hold MS": the modem reads no host frame until
+	 * tx_hold_until (a slow peer: UL congestion), then all of them
+	 */
+	bool tx_holding;
+	unsigned long tx_hold_until;
+	struct timer_list tx_hold_timer;
 	atomic64_t cnt[SIM_CNT_NUM];
 
 	struct net_device *mdm[BAM_DMUX_NUM_CH];

@@ -544,6 +544,9 @@ static int sim_fault_show(struct seq_file *s, void *unused)
 	seq_printf(s, "alloc_chan_fail %d\n",
 		   atomic_read(&sim->fault_alloc_chan));
 	seq_printf(s, "lose_irq %d\n", atomic_read(&sim->fault_lose_irq));
+	seq_printf(s, "tx_hold_ms %u\n", READ_ONCE(sim->tx_holding) &&
+		   time_before(jiffies, READ_ONCE(sim->tx_hold_until)) ?
+		   jiffies_to_msecs(READ_ONCE(sim->tx_hold_until) - jiffies) : 0);
 	return 0;
 }
 
@@ -562,14 +565,18 @@ static int sim_fault_store(struct sim_modem *sim, char *line)
 		return ret;
 	if (n > INT_MAX)
 		return -EINVAL;
-	if (!strcmp(line, "prep_fail"))
+	if (!strcmp(line, "prep_fail")) {
 		atomic_set(&sim->fault_prep, n);
-	else if (!strcmp(line, "alloc_chan_fail"))
+	} else if (!strcmp(line, "alloc_chan_fail")) {
 		atomic_set(&sim->fault_alloc_chan, n);
-	else if (!strcmp(line, "lose_irq"))
+	} else if (!strcmp(line, "lose_irq")) {
 		atomic_set(&sim->fault_lose_irq, n);
-	else
+	} else if (!strcmp(line, "tx_hold")) {
+		WRITE_ONCE(sim->tx_hold_until, jiffies + msecs_to_jiffies(n));
+		WRITE_ONCE(sim->tx_holding, true);
+	} else {
 		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
+#include "../bam_dmux_compat.h"
 #include "sim.h"
 
 static struct sim_chan *to_sim_chan(struct dma_chan *chan)
@@ -248,6 +249,16 @@ static void sim_tx_hw_work(struct work_struct *work)
 	bool any = false;
 	u32 len;
 
+	if (READ_ONCE(sim->tx_holding)) {
+		unsigned long until = READ_ONCE(sim->tx_hold_until);
+
+		if (time_before(jiffies, until)) {
+			mod_timer(&sim->tx_hold_timer, until);
+			return;
+		}
+		WRITE_ONCE(sim->tx_holding, false);
+	}
+
 	for (;;) {
 		spin_lock_irqsave(&sc->lock, flags);
 		d = list_first_entry_or_null(&sc->issued, struct sim_desc, node);
@@ -276,6 +287,15 @@ static void sim_tx_hw_work(struct work_struct *work)
 	spin_lock_irqsave(&sc->lock, flags);
 	sim_chan_irq(sc);
 	spin_unlock_irqrestore(&sc->lock, flags);
+}
+
+/* The end of a "tx_hold": the modem reads what waited. */
+static void sim_tx_hold_timer(struct timer_list *t)
+{
+	struct sim_modem *sim = timer_container_of(sim, t, tx_hold_timer);
+
+	queue_work_on(cpumask_last(cpu_online_mask), system_bh_wq,
+		      &sim->chans[SIM_PIPE_TX].hw_work);
 }
 
 /*
@@ -794,6 +814,7 @@ int sim_dma_register(struct sim_modem *sim)
 	struct dma_device *dd = &sim->dma;
 	int i, ret;
 
+	timer_setup(&sim->tx_hold_timer, sim_tx_hold_timer, 0);
 	dma_cap_zero(dd->cap_mask);
 	dma_cap_set(DMA_SLAVE, dd->cap_mask);
 	dma_cap_set(DMA_PRIVATE, dd->cap_mask);
@@ -868,6 +889,7 @@ void sim_dma_unregister(struct sim_modem *sim)
 	if (!sim->dma_registered)
 		return;
 	of_dma_controller_free(sim->dma_np);
+	timer_delete_sync(&sim->tx_hold_timer);
 	for (i = 0; i < SIM_NUM_CHANS; i++) {
 		if (sim->chans[i].chan.client_count)
 			dev_err(sim->dev, "pipe %d still held by a consumer\n",
