@@ -118,6 +118,8 @@ struct sim_desc {
 	struct sim_sg sg_inline[SIM_SG_INLINE];
 };
 
+struct net_device;
+struct rtnl_link_stats64;
 struct sim_modem;
 
 /* The qmap firmware's channel and PDNs: mdmq1..mdmqN carry mux ids 1..N. */
@@ -336,7 +338,19 @@ void sim_modem_host_frame(struct sim_modem *sim, const void *buf,
 void sim_modem_set_ack_delay(struct sim_modem *sim, int ms);
 bool sim_modem_ch_open(struct sim_modem *sim, u8 ch);
 
-/* sim_netdev.c */
+/* sim_netdev.c: the modem's Raw-IP netdevs (mdmN, and sim_qmap.c's mdmqM) */
+struct sim_ndev_stats {
+	atomic64_t rx_packets;
+	atomic64_t rx_bytes;
+	atomic64_t rx_dropped;
+	atomic64_t tx_packets;
+	atomic64_t tx_bytes;
+	atomic64_t tx_dropped;
+};
+
+void sim_ndev_stats64(struct sim_ndev_stats *st, struct rtnl_link_stats64 *s);
+void sim_rawip_setup(struct net_device *dev);
+
 int sim_netdev_register(struct sim_modem *sim);
 void sim_netdev_unregister(struct sim_modem *sim);
 void sim_netdev_flow(struct sim_modem *sim, bool stop);

@@ -15,12 +15,7 @@
 struct sim_mdm {
 	struct sim_modem *sim;
 	u8 ch;
-	atomic64_t rx_packets;
-	atomic64_t rx_bytes;
-	atomic64_t rx_dropped;
-	atomic64_t tx_packets;
-	atomic64_t tx_bytes;
-	atomic64_t tx_dropped;
+	struct sim_ndev_stats st;
 };
 
 static netdev_tx_t sim_mdm_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -38,13 +33,13 @@ static netdev_tx_t sim_mdm_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (sim_rx_send(m->sim, &hdr, skb->data, len, SIM_RX_BACKLOG))
 		goto drop;
 
-	atomic64_inc(&m->tx_packets);
-	atomic64_add(len, &m->tx_bytes);
+	atomic64_inc(&m->st.tx_packets);
+	atomic64_add(len, &m->st.tx_bytes);
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 
 drop:
-	atomic64_inc(&m->tx_dropped);
+	atomic64_inc(&m->st.tx_dropped);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }
@@ -54,12 +49,7 @@ static void sim_mdm_get_stats64(struct net_device *dev,
 {
 	struct sim_mdm *m = netdev_priv(dev);
 
-	s->rx_packets = atomic64_read(&m->rx_packets);
-	s->rx_bytes = atomic64_read(&m->rx_bytes);
-	s->rx_dropped = atomic64_read(&m->rx_dropped);
-	s->tx_packets = atomic64_read(&m->tx_packets);
-	s->tx_bytes = atomic64_read(&m->tx_bytes);
-	s->tx_dropped = atomic64_read(&m->tx_dropped);
+	sim_ndev_stats64(&m->st, s);
 }
 
 static const struct net_device_ops sim_mdm_ops = {
@@ -67,18 +57,34 @@ static const struct net_device_ops sim_mdm_ops = {
 	.ndo_get_stats64	= sim_mdm_get_stats64,
 };
 
-static void sim_mdm_setup(struct net_device *dev)
+void sim_ndev_stats64(struct sim_ndev_stats *st, struct rtnl_link_stats64 *s)
 {
-	dev->netdev_ops = &sim_mdm_ops;
+	s->rx_packets = atomic64_read(&st->rx_packets);
+	s->rx_bytes = atomic64_read(&st->rx_bytes);
+	s->rx_dropped = atomic64_read(&st->rx_dropped);
+	s->tx_packets = atomic64_read(&st->tx_packets);
+	s->tx_bytes = atomic64_read(&st->tx_bytes);
+	s->tx_dropped = atomic64_read(&st->tx_dropped);
+}
+
+/* A Raw-IP point-to-point netdev; the caller sets its ops and max_mtu. */
+void sim_rawip_setup(struct net_device *dev)
+{
 	dev->type = ARPHRD_RAWIP;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->mtu = ETH_DATA_LEN;
 	dev->min_mtu = ETH_MIN_MTU;
+	dev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
+}
+
+static void sim_mdm_setup(struct net_device *dev)
+{
+	sim_rawip_setup(dev);
+	dev->netdev_ops = &sim_mdm_ops;
 	/* what a 2 KiB buffer takes, or a DL-size one (sim_modem_dl_max()) */
 	dev->max_mtu = bam_dmux_max_data_size(BAM_DMUX_MAX_BUFFER_SIZE);
-	dev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
 }
 
 /* DATA from the host on @ch, BH context. */
@@ -112,13 +118,13 @@ void sim_netdev_rx(struct sim_modem *sim, u8 ch, const void *payload,
 		skb->protocol = htons(ETH_P_MAP);
 		break;
 	}
-	atomic64_inc(&m->rx_packets);
-	atomic64_add(len, &m->rx_bytes);
+	atomic64_inc(&m->st.rx_packets);
+	atomic64_add(len, &m->st.rx_bytes);
 	netif_rx(skb);
 	return;
 
 drop:
-	atomic64_inc(&m->rx_dropped);
+	atomic64_inc(&m->st.rx_dropped);
 }
 
 /* Stop or wake every mdm queue; RX pipe lock held. */

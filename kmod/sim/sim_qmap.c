@@ -15,9 +15,7 @@
  */
 
 #include <linux/etherdevice.h>
-#include <linux/if_arp.h>
 #include <linux/netdevice.h>
-#include <net/pkt_sched.h>
 
 #include "../bam_dmux_map.h"
 #include "sim.h"
@@ -25,12 +23,7 @@
 struct sim_mdmq {
 	struct sim_modem *sim;
 	u8 mux;
-	atomic64_t rx_packets;
-	atomic64_t rx_bytes;
-	atomic64_t rx_dropped;
-	atomic64_t tx_packets;
-	atomic64_t tx_bytes;
-	atomic64_t tx_dropped;
+	struct sim_ndev_stats st;
 };
 
 static enum bam_dmux_map_fmt sim_qmap_dl_fmt(struct sim_modem *sim)
@@ -129,13 +122,13 @@ static netdev_tx_t sim_mdmq_xmit(struct sk_buff *skb, struct net_device *dev)
 		mod_delayed_work(system_wq, &q->flush_work, 1);
 	spin_unlock(&q->lock);
 
-	atomic64_inc(&m->tx_packets);
-	atomic64_add(len, &m->tx_bytes);
+	atomic64_inc(&m->st.tx_packets);
+	atomic64_add(len, &m->st.tx_bytes);
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 
 drop:
-	atomic64_inc(&m->tx_dropped);
+	atomic64_inc(&m->st.tx_dropped);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }
@@ -174,14 +167,14 @@ static void sim_qmap_deliver(struct sim_modem *sim, u8 mux, const u8 *data,
 		dev_kfree_skb_any(skb);
 		goto drop;
 	}
-	atomic64_inc(&m->rx_packets);
-	atomic64_add(len, &m->rx_bytes);
+	atomic64_inc(&m->st.rx_packets);
+	atomic64_add(len, &m->st.rx_bytes);
 	sim_count(sim, SIM_CNT_UL_MAP_FRAMES, 1);
 	netif_rx(skb);
 	return;
 
 drop:
-	atomic64_inc(&m->rx_dropped);
+	atomic64_inc(&m->st.rx_dropped);
 }
 
 /* DATA from the host on the QMAP channel, BH context. */
@@ -211,12 +204,7 @@ static void sim_mdmq_get_stats64(struct net_device *dev,
 {
 	struct sim_mdmq *m = netdev_priv(dev);
 
-	s->rx_packets = atomic64_read(&m->rx_packets);
-	s->rx_bytes = atomic64_read(&m->rx_bytes);
-	s->rx_dropped = atomic64_read(&m->rx_dropped);
-	s->tx_packets = atomic64_read(&m->tx_packets);
-	s->tx_bytes = atomic64_read(&m->tx_bytes);
-	s->tx_dropped = atomic64_read(&m->tx_dropped);
+	sim_ndev_stats64(&m->st, s);
 }
 
 static const struct net_device_ops sim_mdmq_ops = {
@@ -226,16 +214,10 @@ static const struct net_device_ops sim_mdmq_ops = {
 
 static void sim_mdmq_setup(struct net_device *dev)
 {
+	sim_rawip_setup(dev);
 	dev->netdev_ops = &sim_mdmq_ops;
-	dev->type = ARPHRD_RAWIP;
-	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
-	dev->hard_header_len = 0;
-	dev->addr_len = 0;
-	dev->mtu = ETH_DATA_LEN;
-	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = bam_dmux_max_data_size(BAM_DMUX_MAX_BUFFER_SIZE) -
 		       BAM_DMUX_MAP_HDR_SIZE - BAM_DMUX_MAP_TRAILER_SIZE;
-	dev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
 }
 
 /* Stop or wake the mdmq queues with the mdm ones; RX pipe lock held. */

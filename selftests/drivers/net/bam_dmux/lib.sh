@@ -113,6 +113,30 @@ wwan_count() {
 }
 
 sim_set() { echo "$2" > "$SIM/$1"; }
+# sim_inject HEX...: one RX transfer from the modem holding exactly these
+# bytes (one write: busybox printf takes octal escapes, not \x)
+sim_inject() {
+	_fmt=
+	for _b in "$@"; do
+		_fmt="$_fmt$(printf '\\%03o' "0x$_b")"
+	done
+	printf "$_fmt" > "$SIM/inject"
+}
+# load_rmnet: the kernel's rmnet, loaded if it is a module somewhere (the
+# lts guest's /opt/bam-dmux/rmnet/rmnet.ko, built by make rmnet, or
+# BD_RMNET_KO). Sets BD_RMNET (1: there) and BD_RMNET_LOADED (1: loaded here,
+# rmmod it at the end).
+load_rmnet() {
+	_ko=${BD_RMNET_KO:-$BD_ROOT/rmnet/rmnet.ko}
+	BD_RMNET=1 BD_RMNET_LOADED=0
+	if [ -d /sys/module/rmnet ]; then
+		:
+	elif { [ -f "$_ko" ] && insmod "$_ko"; } || modprobe -q rmnet 2>/dev/null; then
+		BD_RMNET_LOADED=1
+	else
+		BD_RMNET=0
+	fi
+}
 # sim_get FILE KEY: value of "KEY value" in a simulator file
 sim_get() { awk -v k="$2" '$1 == k { print $2; exit }' "$SIM/$1"; }
 sim_counter() { sim_get counters "$1"; }

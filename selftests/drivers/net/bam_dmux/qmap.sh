@@ -24,14 +24,10 @@ N=$(( $(bd_cycles 100 30) * AGG ))
 NFULL=$N
 SIZE=200
 
-RMNET_KO=${BD_RMNET_KO:-$BD_ROOT/rmnet/rmnet.ko}
-rmnet=0 loaded=0
-if [ -d /sys/module/rmnet ]; then
-	rmnet=1
-elif { [ -f "$RMNET_KO" ] && insmod "$RMNET_KO"; } || modprobe -q rmnet 2>/dev/null; then
-	rmnet=1 loaded=1
-else
-	log "no rmnet ($RMNET_KO, CONFIG_RMNET): driver counters only"
+load_rmnet
+rmnet=$BD_RMNET loaded=$BD_RMNET_LOADED
+if [ "$rmnet" = 0 ]; then
+	log "no rmnet (make rmnet, CONFIG_RMNET): driver counters only"
 fi
 
 cleanup() {
@@ -54,14 +50,6 @@ gen() {
 		fail "generator refused: $*"
 	wait_for 120 gen_done || fail "generator: $(tr '\n' ' ' < "$SIM/gen")"
 	expect_eq "generator sent ($*)" "$(sim_get gen sent)" "$N"
-}
-# inject HEX...: one RX transfer holding exactly these bytes
-inject() {
-	_fmt=
-	for _b in "$@"; do
-		_fmt="$_fmt$(printf '\\%03o' "0x$_b")"
-	done
-	printf "$_fmt" > "$SIM/inject"
 }
 # mark / delta NAME: a counter's growth since mark (ethtool -S of $w, or
 # the driver's debugfs for rx_map_*)
@@ -260,7 +248,7 @@ map_case() {
 	mark
 	_c0=$(drv_stat "rx_map_$_c")
 	# shellcheck disable=SC2086
-	inject fc 33 00 00 00 00 "$_l" 00 "$@"
+	sim_inject fc 33 00 00 00 00 "$_l" 00 "$@"
 	wait_cond 10 '[ "$(drv_stat rx_map_aggr)" -gt "$M_aggr" ]' || fail "$_n: not walked"
 	expect_eq "$_n: rx_packets delta" $(( $(eth_stat "$w" rx_packets) - M_rx )) "$_p"
 	expect_eq "$_n: rx_errors delta" $(( $(eth_stat "$w" rx_errors) - M_err )) "$_e"

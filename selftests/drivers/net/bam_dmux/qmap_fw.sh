@@ -16,14 +16,10 @@ bd_setup
 w=$(wwan_of 0) || fail "no netdev for channel 0"
 N=$(bd_cycles 400 100)
 
-RMNET_KO=${BD_RMNET_KO:-$BD_ROOT/rmnet/rmnet.ko}
-rmnet=0 loaded=0
-if [ -d /sys/module/rmnet ]; then
-	rmnet=1
-elif { [ -f "$RMNET_KO" ] && insmod "$RMNET_KO"; } || modprobe -q rmnet 2>/dev/null; then
-	rmnet=1 loaded=1
-else
-	log "no rmnet ($RMNET_KO, CONFIG_RMNET): the modem's PDNs and XDP only"
+load_rmnet
+rmnet=$BD_RMNET loaded=$BD_RMNET_LOADED
+if [ "$rmnet" = 0 ]; then
+	log "no rmnet (make rmnet, CONFIG_RMNET): the modem's PDNs and XDP only"
 fi
 
 all_open() { [ "$(sim_get state open_modem)" = "$1" ] && host_opened 0; }
@@ -105,20 +101,13 @@ act() {
 	bpftool map update name bd_qmap_act key "$1" 0 0 0 value "$2" 0 0 0 ||
 		fail "bd_qmap_act[$1]"
 }
-inject() {
-	_fmt=
-	for _b in "$@"; do
-		_fmt="$_fmt$(printf '\\%03o' "0x$_b")"
-	done
-	printf "$_fmt" > "$SIM/inject"
-}
 # ul_case NAME COUNTER HEX...: one DL aggregate (one MAP frame, mux 1) sent
 # back by XDP_TX; the modem's COUNTER grows by exactly one.
 ul_case() {
 	_n=$1 _c=$2
 	shift 2
 	_c0=$(sim_counter "$_c")
-	inject "$@"
+	sim_inject "$@"
 	wait_cond 10 "[ \"\$(sim_counter $_c)\" -gt $_c0 ]" || fail "$_n: the modem's $_c did not count it"
 	expect_eq "$_n: $_c delta" $(( $(sim_counter "$_c") - _c0 )) 1
 }
