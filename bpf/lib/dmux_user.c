@@ -22,7 +22,7 @@ static const char *const l4_names[DMUX_L4_MAX] = {
 };
 static const char *const mal_names[DMUX_MAL_MAX] = {
 	"qmap_trunc", "qmap_len", "qmap_mux", "ip_trunc", "ip_version",
-	"ip4_hdr", "ip6_len", "ip6_ext", "l4_trunc",
+	"ip4_hdr", "ip6_len", "ip6_ext", "l4_trunc", "qmap_fmt",
 };
 
 #define NAME(tab, v) ((v) < sizeof(tab) / sizeof(tab[0]) ? tab[v] : "?")
