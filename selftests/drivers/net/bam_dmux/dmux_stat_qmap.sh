@@ -1,0 +1,176 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# dmux.bpf on a QMAP channel (docs/bpf.md, "QMAP mode"): the driver runs it
+# once per MAP frame of an aggregate; dmux-stat takes the mode from the
+# driver's ethtool private flags. Aggregates of 8 frames for mux ids 1 and 2
+# with a rule dropping mux 2: per-mux counters exact (packets, bytes, drops),
+# rule hits, the driver's xdp_pass/xdp_drop agree. Then the driver's mode
+# changes under the program: until `dmux-stat refresh` every frame is dropped
+# as malformed (fail closed), shown as stale; after it, counted exactly again
+# (MAPv5), and back to Raw-IP. A mode given by hand against the driver's is
+# refused. Exit 0 pass, 1 fail, 4 skip.
+. "$(dirname "$0")/lib.sh"
+require_sim
+require_root
+STAT=${DMUX_STAT:-$BD_BIN/dmux-stat}
+[ -x "$STAT" ] || skip "no $STAT"
+[ -f "$BD_BPF/dmux.bpf.o" ] || skip "no $BD_BPF/dmux.bpf.o"
+grep -q " /sys/fs/bpf bpf " /proc/mounts || mount -t bpf bpf /sys/fs/bpf || skip "no bpffs"
+bd_setup
+
+ch=0
+w=$(wwan_of $ch) || fail "no netdev for channel $ch"
+quiet_channel $ch
+ethtool --show-priv-flags "$w" 2>/dev/null | grep -q '^qmap ' || skip "$w has no qmap private flag"
+N=800 AGG=8 SIZE=200
+
+cleanup() {
+	sim_set gen stop 2>/dev/null
+	"$STAT" rule del all >/dev/null 2>&1
+	"$STAT" detach "$w" >/dev/null 2>&1
+	ethtool --set-priv-flags "$w" qmap off qmap-csum-v4 off qmap-csum-v5 off 2>/dev/null
+}
+trap cleanup EXIT
+
+flags() { ethtool --set-priv-flags "$w" "$@" || fail "ethtool --set-priv-flags $w $*"; }
+gen_done() { grep -q "^state done" "$SIM/gen"; }
+# gen COUNT ARGS...: the modem sends COUNT UDP packets of IP size SIZE on ch
+gen() {
+	_n=$1
+	shift
+	sim_set gen "ch=$ch size=$SIZE count=$_n $*" || fail "generator refused: $*"
+	wait_for 120 gen_done || fail "generator: $(tr '\n' ' ' < "$SIM/gen")"
+	expect_eq "generator sent ($*)" "$(sim_get gen sent)" "$_n"
+}
+js() { "$STAT" -j -i "$w"; }
+# chan: "PACKETS BYTES" of the channel's total
+chan() { js | sed -n 's/.*"counters":{"total":{"packets":\([0-9]*\),"bytes":\([0-9]*\)}.*/\1 \2/p'; }
+# shellcheck disable=SC2046 # words wanted
+chan_pkts() { set -- $(chan); echo "${1:-0}"; }
+chan_reached() { [ "$(chan_pkts)" -ge "$1" ]; }
+fmt_pkts() { js | sed -n 's/.*"qmap_fmt":{"packets":\([0-9]*\),.*/\1/p'; }
+mal_total() {
+	js | sed -n 's/.*"malformed":{\("qmap_trunc".*"qmap_fmt":{[^}]*}\)}.*/\1/p' |
+		tr ',' '\n' | sed -n 's/.*"packets":\([0-9]*\)/\1/p' |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+# mux M: "TOTAL_PACKETS TOTAL_BYTES DROPPED_PACKETS DROPPED_BYTES PASS_PACKETS"
+# of mux id M's row (zeros before it has one)
+mux() {
+	_r=$(js | sed -n "s/.*{\"mux_id\":$1,\"total\":{\"packets\":\([0-9]*\),\"bytes\":\([0-9]*\)},\"dropped\":{\"packets\":\([0-9]*\),\"bytes\":\([0-9]*\)},\"verdict\":{\"pass\":{\"packets\":\([0-9]*\),.*/\1 \2 \3 \4 \5/p")
+	echo "${_r:-0 0 0 0 0}"
+}
+# mark, then delta_is NAME MUX "TOTAL BYTES DROPPED DROPPED_BYTES PASS"
+# shellcheck disable=SC2034 # M1, M2: read by delta_is through eval
+mark() {
+	M1=$(mux 1) M2=$(mux 2) MC=$(chan_pkts) MF=$(fmt_pkts)
+	MXP=$(eth_stat "$w" xdp_pass) MXD=$(eth_stat "$w" xdp_drop)
+}
+delta_is() {
+	_m=
+	eval "_m=\$M$2"
+	# shellcheck disable=SC2046,SC2086 # words wanted
+	set -- "$1" "$2" "$3" $_m $(mux "$2")
+	_d="$(( $9 - $4 )) $(( ${10} - $5 )) $(( ${11} - $6 )) $(( ${12} - $7 )) $(( ${13} - $8 ))"
+	expect_eq "$1: mux $2 delta (packets bytes dropped dropped_bytes pass)" "$_d" "$3"
+}
+xdp_delta_is() {
+	expect_eq "$1: xdp_pass delta" $(( $(eth_stat "$w" xdp_pass) - MXP )) "$2"
+	expect_eq "$1: xdp_drop delta" $(( $(eth_stat "$w" xdp_drop) - MXD )) "$3"
+}
+field_is() { js | grep -q "\"$1\":$2" || fail "show -j: want \"$1\":$2 in $(js)"; }
+
+flags qmap off qmap-csum-v4 off qmap-csum-v5 off
+flags qmap on
+"$STAT" rule del all >/dev/null 2>&1
+"$STAT" attach "$w" --mode native --policy allow --channel $ch ||
+	fail "dmux-stat attach"
+field_is qmap '"v1"'
+field_is qmap_source '"driver"'
+field_is qmap_driver '"v1"'
+field_is qmap_stale false
+"$STAT" rule add mux 2 drop || fail "rule add mux 2 drop"
+
+# 1. MAPv1 aggregates of 8, mux 1 and 2 in turn: 400 frames each, 204 bytes
+# (4-byte MAP header, 200-byte packet, no padding); mux 2 dropped by the rule.
+F=$((4 + SIZE))
+mark
+gen $N agg=$AGG mux=1,2
+wait_for 30 chan_reached $((MC + N)) || fail "MAPv1: $(( $(chan_pkts) - MC )) of $N frames counted"
+expect_eq "MAPv1: channel total delta" $(( $(chan_pkts) - MC )) $N
+delta_is MAPv1 1 "$((N / 2)) $((N / 2 * F)) 0 0 $((N / 2))"
+delta_is MAPv1 2 "$((N / 2)) $((N / 2 * F)) $((N / 2)) $((N / 2 * F)) 0"
+expect_eq "MAPv1: malformed" "$(mal_total)" 0
+"$STAT" rule list -j | grep -q "\"hits\":$((N / 2))," || fail "rule hits: $("$STAT" rule list)"
+drv_counts && xdp_delta_is MAPv1 $((N / 2)) $((N / 2))
+"$STAT" -i "$w" > /tmp/dsq.txt
+grep -Eq "^  mux 1 +$((N / 2)) " /tmp/dsq.txt && grep -Eq "^  mux 2 +$((N / 2)) " /tmp/dsq.txt ||
+	fail "table: no mux rows of $((N / 2)): $(cat /tmp/dsq.txt)"
+log "MAPv1: mux 1 passed $((N / 2)), mux 2 dropped $((N / 2)) ($((N / 2 * F)) bytes each)"
+
+# 2. The driver switches to MAPv5 and dmux-stat has not refreshed: the
+# program (MAPv1) drops every frame as qmap_fmt, mux 1's too; stale is shown.
+K=80
+flags qmap on qmap-csum-v5 on
+field_is qmap_stale true
+field_is qmap_driver '"v5"'
+"$STAT" -i "$w" | grep -q "v1!" || fail "table: stale mode not marked: $("$STAT" -i "$w")"
+"$STAT" --prometheus -i "$w" |
+	grep -qx "dmux_qmap_stale{interface=\"$w\",channel=\"$ch\",qmap=\"v1\",driver=\"v5\"} 1" ||
+	fail "prometheus: no dmux_qmap_stale 1"
+F5=$((8 + SIZE))
+mark
+gen $K agg=$AGG mux=1,2 map=v5
+wait_for 30 chan_reached $((MC + K)) || fail "stale: $(( $(chan_pkts) - MC )) of $K frames counted"
+expect_eq "stale: qmap_fmt delta" $(( $(fmt_pkts) - MF )) $K
+delta_is stale 1 "$((K / 2)) $((K / 2 * F5)) $((K / 2)) $((K / 2 * F5)) 0"
+delta_is stale 2 "$((K / 2)) $((K / 2 * F5)) $((K / 2)) $((K / 2 * F5)) 0"
+drv_counts && xdp_delta_is stale 0 $K
+log "stale mode (program v1, driver v5): all $K frames dropped as qmap_fmt"
+
+# 3. refresh: the program follows the driver (MAPv5, 208-byte frames).
+"$STAT" refresh "$w" | grep -q "qmap v1 -> v5" || fail "refresh: $("$STAT" refresh "$w")"
+field_is qmap '"v5"'
+field_is qmap_stale false
+mark
+gen $K agg=$AGG mux=1,2 map=v5
+wait_for 30 chan_reached $((MC + K)) || fail "MAPv5: $(( $(chan_pkts) - MC )) of $K frames counted"
+delta_is MAPv5 1 "$((K / 2)) $((K / 2 * F5)) 0 0 $((K / 2))"
+delta_is MAPv5 2 "$((K / 2)) $((K / 2 * F5)) $((K / 2)) $((K / 2 * F5)) 0"
+expect_eq "MAPv5: qmap_fmt delta" $(( $(fmt_pkts) - MF )) 0
+drv_counts && xdp_delta_is MAPv5 $((K / 2)) $((K / 2))
+log "after refresh (MAPv5): mux 1 passed $((K / 2)), mux 2 dropped $((K / 2))"
+
+# 4. Back to Raw-IP in the driver: the MAPv5 program drops the IP packets
+# until the refresh; then they pass (a mux rule never matches Raw-IP).
+flags qmap off qmap-csum-v5 off
+mark
+gen $K
+wait_for 30 chan_reached $((MC + K)) || fail "Raw-IP stale: $(( $(chan_pkts) - MC )) of $K"
+expect_eq "Raw-IP stale: qmap_fmt delta" $(( $(fmt_pkts) - MF )) $K
+drv_counts && xdp_delta_is "Raw-IP stale" 0 $K
+"$STAT" -j refresh | grep -q "\"ifname\":\"$w\",\"qmap\":\"off\",\"qmap_source\":\"driver\",\"previous\":\"v5\",\"changed\":true" ||
+	fail "refresh -j: $("$STAT" -j refresh)"
+mark
+gen $K
+wait_for 30 chan_reached $((MC + K)) || fail "Raw-IP: $(( $(chan_pkts) - MC )) of $K"
+drv_counts && xdp_delta_is Raw-IP $K 0
+delta_is Raw-IP 2 "0 0 0 0 0"
+log "Raw-IP: dropped as qmap_fmt until refresh, then passed"
+
+# 5. A mode by hand must agree with the driver's flags.
+"$STAT" config "$w" --qmap v1 2>/dev/null
+rc=$?
+expect_eq "config --qmap v1 against the driver's off: exit" $rc 2
+field_is qmap '"off"'
+"$STAT" --force config "$w" --qmap v1 >/dev/null || fail "config --force --qmap v1"
+field_is qmap_source '"manual"'
+field_is qmap_stale true
+"$STAT" refresh "$w" | grep -q "(manual), the driver says off: not changed" ||
+	fail "refresh of a manual mode: $("$STAT" refresh "$w")"
+"$STAT" config "$w" --qmap auto >/dev/null || fail "config --qmap auto"
+field_is qmap '"off"'
+
+"$STAT" rule del all >/dev/null || fail "rule del"
+"$STAT" detach "$w" || fail "detach"
+exit $KSFT_PASS
