@@ -43,26 +43,29 @@ gen() {
 	expect_eq "generator sent ($*)" "$(sim_get gen sent)" "$_n"
 }
 js() { "$STAT" -j -i "$w"; }
+# snap: one `dmux-stat -j` into J, which the readers below parse
+snap() { J=$(js); }
 # chan: "PACKETS BYTES" of the channel's total
-chan() { js | sed -n 's/.*"counters":{"total":{"packets":\([0-9]*\),"bytes":\([0-9]*\)}.*/\1 \2/p'; }
+chan() { echo "$J" | sed -n 's/.*"counters":{"total":{"packets":\([0-9]*\),"bytes":\([0-9]*\)}.*/\1 \2/p'; }
 # shellcheck disable=SC2046 # words wanted
 chan_pkts() { set -- $(chan); echo "${1:-0}"; }
-chan_reached() { [ "$(chan_pkts)" -ge "$1" ]; }
-fmt_pkts() { js | sed -n 's/.*"qmap_fmt":{"packets":\([0-9]*\),.*/\1/p'; }
+chan_reached() { snap; [ "$(chan_pkts)" -ge "$1" ]; }
+fmt_pkts() { echo "$J" | sed -n 's/.*"qmap_fmt":{"packets":\([0-9]*\),.*/\1/p'; }
 mal_total() {
-	js | sed -n 's/.*"malformed":{\("qmap_trunc".*"qmap_fmt":{[^}]*}\)}.*/\1/p' |
+	echo "$J" | sed -n 's/.*"malformed":{\("qmap_trunc".*"qmap_fmt":{[^}]*}\)}.*/\1/p' |
 		tr ',' '\n' | sed -n 's/.*"packets":\([0-9]*\)/\1/p' |
 		awk '{ s += $1 } END { print s + 0 }'
 }
 # mux M: "TOTAL_PACKETS TOTAL_BYTES DROPPED_PACKETS DROPPED_BYTES PASS_PACKETS"
 # of mux id M's row (zeros before it has one)
 mux() {
-	_r=$(js | sed -n "s/.*{\"mux_id\":$1,\"total\":{\"packets\":\([0-9]*\),\"bytes\":\([0-9]*\)},\"dropped\":{\"packets\":\([0-9]*\),\"bytes\":\([0-9]*\)},\"verdict\":{\"pass\":{\"packets\":\([0-9]*\),.*/\1 \2 \3 \4 \5/p")
+	_r=$(echo "$J" | sed -n "s/.*{\"mux_id\":$1,\"total\":{\"packets\":\([0-9]*\),\"bytes\":\([0-9]*\)},\"dropped\":{\"packets\":\([0-9]*\),\"bytes\":\([0-9]*\)},\"verdict\":{\"pass\":{\"packets\":\([0-9]*\),.*/\1 \2 \3 \4 \5/p")
 	echo "${_r:-0 0 0 0 0}"
 }
-# mark, then delta_is NAME MUX "TOTAL BYTES DROPPED DROPPED_BYTES PASS"
+# mark, then (after a snap) delta_is NAME MUX "TOTAL BYTES DROPPED DROPPED_BYTES PASS"
 # shellcheck disable=SC2034 # M1, M2: read by delta_is through eval
 mark() {
+	snap
 	M1=$(mux 1) M2=$(mux 2) MC=$(chan_pkts) MF=$(fmt_pkts)
 	MXP=$(eth_stat "$w" xdp_pass) MXD=$(eth_stat "$w" xdp_drop)
 }
@@ -74,11 +77,14 @@ delta_is() {
 	_d="$(( $9 - $4 )) $(( ${10} - $5 )) $(( ${11} - $6 )) $(( ${12} - $7 )) $(( ${13} - $8 ))"
 	expect_eq "$1: mux $2 delta (packets bytes dropped dropped_bytes pass)" "$_d" "$3"
 }
+# xdp_delta_is NAME PASS DROP: the driver's counters (committed once per
+# aggregate, after the program ran on its frames)
 xdp_delta_is() {
+	wait_cond 10 "[ \$(( \$(eth_stat $w xdp_pass) - MXP + \$(eth_stat $w xdp_drop) - MXD )) -ge $(($2 + $3)) ]"
 	expect_eq "$1: xdp_pass delta" $(( $(eth_stat "$w" xdp_pass) - MXP )) "$2"
 	expect_eq "$1: xdp_drop delta" $(( $(eth_stat "$w" xdp_drop) - MXD )) "$3"
 }
-field_is() { js | grep -q "\"$1\":$2" || fail "show -j: want \"$1\":$2 in $(js)"; }
+field_is() { snap; echo "$J" | grep -q "\"$1\":$2" || fail "show -j: want \"$1\":$2 in $J"; }
 
 flags qmap off qmap-csum-v4 off qmap-csum-v5 off
 flags qmap on
