@@ -500,6 +500,22 @@ static void t_qmap(void)
 	 * the frames of every other, Raw-IP ones included, so a stale mode
 	 * (the driver's flag changed, dmux-stat has not refreshed) lets
 	 * nothing through unchecked. */
+	CASE("per-mux counters of a channel in one batch read equal the per-key sums", {
+		static struct dmux_mux_stats all[DMUX_NUM_MUX];
+
+		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
+		n = pkt_map(p, q, in, 254, 0, MAP_V4, 0);
+		run(p, n, &(__u32){ 0 });
+		EXPECT(!dmux_percpu_sum_range(F.mux_stats, 4 * DMUX_NUM_MUX, DMUX_NUM_MUX, all,
+					      sizeof(all[0])), "batch read");
+		for (__u32 m = 0; m < DMUX_NUM_MUX; m++) {
+			struct dmux_mux_stats one = mux_stats(m);
+
+			EXPECT(!memcmp(&one, &all[m], sizeof(one)), "mux %u differs", m);
+		}
+		EXPECT_EQ(all[254].verdict[DMUX_V_PASS].packets, 1);
+		EXPECT(!dmux_percpu_sum_range(F.mux_stats, 0, 3, all, sizeof(all[0])), "from key 0");
+	});
 	CASE("every other format is dropped: qmap_fmt on QMAP, malformed on Raw-IP", {
 		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
 		for (int cfg = MAP_RAW; cfg <= MAP_V5; cfg++) {

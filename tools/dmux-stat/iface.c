@@ -378,6 +378,31 @@ int ifaces_collect(struct iface **list, int *n)
 	return EX_OK;
 }
 
+/* A row per mux id of channel @slot that has counted a frame: one batch read. */
+static void read_mux_rows(struct iface *i, const struct dmux_fds *f, __u32 slot)
+{
+	static struct dmux_mux_stats all[DMUX_NUM_MUX];
+
+	if (dmux_percpu_sum_range(f->mux_stats, slot * DMUX_NUM_MUX, DMUX_NUM_MUX, all,
+				  sizeof(all[0])))
+		return;
+	for (__u32 m = 0; m < DMUX_NUM_MUX; m++) {
+		__u64 tot = 0;
+		void *grown;
+
+		for (int v = 0; v < DMUX_V_MAX; v++)
+			tot += all[m].verdict[v].packets;
+		if (!tot)
+			continue;
+		grown = realloc(i->mux, (i->n_mux + 1) * sizeof(*i->mux));
+		if (!grown)
+			break;
+		i->mux = grown;
+		i->mux[i->n_mux].mux = m;
+		i->mux[i->n_mux++].s = all[m];
+	}
+}
+
 void iface_read_counters(struct iface *i, const struct dmux_fds *f)
 {
 	__u32 slot, k = i->ifindex;
@@ -397,26 +422,8 @@ void iface_read_counters(struct iface *i, const struct dmux_fds *f)
 	slot = i->have_cfg ? i->cfg.channel % DMUX_NUM_CHANNELS : DMUX_CHAN_UNCONF;
 	i->have_stats = !dmux_percpu_sum(f->stats, slot, &i->st, sizeof(i->st));
 	/* every mux id seen on the channel, also after the mode went back to Raw-IP */
-	if (!i->have_cfg)
-		return;
-	for (__u32 m = 0; m < DMUX_NUM_MUX; m++) {
-		struct dmux_mux_stats s;
-		__u64 tot = 0;
-
-		if (dmux_percpu_sum(f->mux_stats, slot * DMUX_NUM_MUX + m, &s, sizeof(s)))
-			continue;
-		for (int v = 0; v < DMUX_V_MAX; v++)
-			tot += s.verdict[v].packets;
-		if (!tot)
-			continue;
-		void *grown = realloc(i->mux, (i->n_mux + 1) * sizeof(*i->mux));
-
-		if (!grown)
-			break;
-		i->mux = grown;
-		i->mux[i->n_mux].mux = m;
-		i->mux[i->n_mux++].s = s;
-	}
+	if (i->have_cfg)
+		read_mux_rows(i, f, slot);
 }
 
 int ifaces_open(struct iface **list, int *n, struct dmux_fds *f, int *have)

@@ -82,7 +82,7 @@ man_ok=1
 for c in 0 1 2 3 4 5 6 7 8 9; do grep -q "^\.IP $c\$" "$HERE/../dmux-stat.8" || man_ok=""; done
 if [ -n "$man_ok" ]; then ok "man page documents exit codes 0-9"; else not_ok "man page documents exit codes 0-9"; fi
 check "--help lists every option and command (family, --debug, --version, unpin)" bash -c \
-	"h=\$('$D' --help) && for w in family --debug --version --pin-dir --force --prometheus unpin 'rule add' status; do \
+	"h=\$('$D' --help) && for w in family --debug --version --pin-dir --force --prometheus unpin refresh 'rule add' status; do \
 	 echo \"\$h\" | grep -q -- \"\$w\" || { echo \"missing \$w\"; exit 1; }; done"
 check "per-command help: rule --help and help attach, exit 0" bash -c \
 	"'$D' rule --help | grep -q 'udplite' && '$D' help attach | grep -q 'XDP_FLAGS_REPLACE' && '$D' attach -h | grep -q -- '--qmap'"
