@@ -101,7 +101,8 @@ static const char options[] =
 "      --prometheus      Prometheus text exposition (node-exporter textfile)\n"
 "      --pin-dir DIR     pinned maps (default " DMUX_PIN_DIR ")\n"
 "      --force           replace or detach an XDP program dmux-stat did not load,\n"
-"                        share a channel, unpin while attached\n"
+"                        share a channel, unpin while attached, set a --qmap\n"
+"                        mode the driver's private flags contradict\n"
 "  -d, --debug           libbpf's messages (the verifier log of a failed load)\n"
 "  -V, --version         version and libbpf version\n"
 "  -h, --help            this text; COMMAND --help: that command's\n";
