@@ -302,43 +302,32 @@ static __always_inline void ctr_add(struct dmux_ctr *c, __u64 len)
 	c->bytes += len;
 }
 
-SEC("xdp")
-int dmux_xdp(struct xdp_md *ctx)
+/*
+ * One frame of a channel in the mode @qmap, a compile-time constant: the
+ * program below inlines this twice, so a Raw-IP channel runs a copy without
+ * any QMAP code and pays only the one branch that picks the copy.
+ */
+static __always_inline int dmux_run(struct xdp_md *ctx, struct dmux_config *c,
+				    struct dmux_chan_stats *st, __u32 slot,
+				    __u32 flags, __u32 verdict, const int qmap)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 ifindex = ctx->ingress_ifindex, zero = 0, slot, flags, verdict;
 	__u32 target = 0, idx, len = end - data;
 	struct dmux_pkt p = {};
-	struct dmux_chan_stats *st;
-	struct dmux_config *c;
-	struct dmux_ifcfg *ic;
 	__u32 mal;
 	int act;
 
-	c = bpf_map_lookup_elem(&dmux_config, &zero);
-	if (!c)
-		return XDP_PASS;
-	ic = bpf_map_lookup_elem(&dmux_ifcfg, &ifindex);
-	if (ic && (ic->flags & DMUX_IF_VALID)) {
-		slot = ic->channel & (DMUX_NUM_CHANNELS - 1);
-		flags = ic->flags;
-		verdict = ic->default_verdict;
-	} else {
-		slot = DMUX_CHAN_UNCONF;
-		flags = 0;
-		verdict = c->unconf_verdict;
-	}
-	st = bpf_map_lookup_elem(&dmux_stats, &slot);
-	if (!st)
-		return XDP_PASS;
-
-	mal = dmux_parse(ctx, flags, &p);
+	if (qmap)
+		mal = dmux_parse_qmap(ctx, flags, &p);
+	else
+		mal = dmux_parse_raw(ctx, &p);
 	barrier_var(mal);
-	if (mal < DMUX_MAL_MAX) {	/* DMUX_PARSE_OK is ~0U */
+	if (mal < DMUX_MAL_MAX) {	/* DMUX_PARSE_OK and _CMD are above */
 		ctr_add(&st->malformed[mal], len);
 		verdict = c->malformed_verdict[mal];
-	} else if (p.cmd) {
+	} else if (qmap && mal == (__u32)DMUX_PARSE_CMD) {
+		/* command frames (flow control) pass untouched, rules or not */
 		ctr_add(&st->qmap_cmd, len);
 		verdict = DMUX_V_PASS;
 	} else if (c->n_src4 | c->n_dst4 | c->n_src6 | c->n_dst6 | c->n_wild) {
@@ -368,18 +357,50 @@ int dmux_xdp(struct xdp_md *ctx)
 		ctr_add(&st->l4[p.l4], len);
 	ctr_add(&st->total, len);
 
-	if (p.has_mux && slot < DMUX_NUM_CHANNELS) {
-		__u32 key = slot * DMUX_NUM_MUX + p.mux_id;
+	if (qmap && p.has_mux) {
+		__u32 key = slot * DMUX_NUM_MUX + (p.mux_id & (DMUX_NUM_MUX - 1));
 		struct dmux_mux_stats *ms = bpf_map_lookup_elem(&dmux_mux_stats, &key);
 
 		if (ms) {
 			if (idx < DMUX_V_MAX)
 				ctr_add(&ms->verdict[idx], len);
-			if (p.cmd)
+			if (mal == (__u32)DMUX_PARSE_CMD)
 				ctr_add(&ms->cmd, len);
+			else if (mal < DMUX_MAL_MAX)
+				ctr_add(&ms->malformed, len);
 		}
 	}
 	return act;
+}
+
+SEC("xdp")
+int dmux_xdp(struct xdp_md *ctx)
+{
+	__u32 ifindex = ctx->ingress_ifindex, zero = 0, slot, flags, verdict;
+	struct dmux_chan_stats *st;
+	struct dmux_config *c;
+	struct dmux_ifcfg *ic;
+
+	c = bpf_map_lookup_elem(&dmux_config, &zero);
+	if (!c)
+		return XDP_PASS;
+	ic = bpf_map_lookup_elem(&dmux_ifcfg, &ifindex);
+	if (ic && (ic->flags & DMUX_IF_VALID)) {
+		slot = ic->channel & (DMUX_NUM_CHANNELS - 1);
+		flags = ic->flags;
+		verdict = ic->default_verdict;
+	} else {
+		slot = DMUX_CHAN_UNCONF;
+		flags = 0;
+		verdict = c->unconf_verdict;
+	}
+	st = bpf_map_lookup_elem(&dmux_stats, &slot);
+	if (!st)
+		return XDP_PASS;
+	/* QMAP mode is configured (dmux_ifcfg), never guessed from the bytes */
+	if (flags & DMUX_IF_QMAP)
+		return dmux_run(ctx, c, st, slot, flags, verdict, 1);
+	return dmux_run(ctx, c, st, slot, flags, verdict, 0);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

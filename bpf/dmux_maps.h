@@ -79,6 +79,7 @@ enum dmux_malformed {
 	DMUX_MAL_IP6_LEN,		/* payload_len past the end */
 	DMUX_MAL_IP6_EXT,		/* truncated or over-long extension chain */
 	DMUX_MAL_L4_TRUNC,		/* first fragment without a full L4 header */
+	DMUX_MAL_QMAP_FMT,		/* not a MAP frame of the configured format */
 	DMUX_MAL_MAX,
 };
 
@@ -98,10 +99,13 @@ struct dmux_chan_stats {
 	struct dmux_ctr total;
 };
 
-/* dmux_mux_stats: PERCPU_ARRAY[8 * 256], key = channel * 256 + mux_id. */
+/* dmux_mux_stats: PERCPU_ARRAY[8 * 256], key = channel * 256 + mux_id: every
+ * frame of a QMAP channel with a readable MAP header, by verdict (their sum is
+ * the mux's total); cmd and malformed are subsets of it. */
 struct dmux_mux_stats {
 	struct dmux_ctr verdict[DMUX_V_MAX];
 	struct dmux_ctr cmd;
+	struct dmux_ctr malformed;
 };
 
 /* dmux_ifcfg: ARRAY[DMUX_IFCFG_MAX], key = ifindex; an interface with a
@@ -109,7 +113,11 @@ struct dmux_mux_stats {
 #define DMUX_IFCFG_MAX		4096
 #define DMUX_IF_VALID		(1U << 31)	/* entry in use */
 #define DMUX_IF_QMAP		(1U << 0)	/* frames start with a MAP header */
-#define DMUX_IF_QMAP_V5		(1U << 1)	/* MAPv5: bit 6 = 4-byte csum header follows */
+#define DMUX_IF_QMAP_V5		(1U << 1)	/* MAPv5: 4-byte csum header before a packet */
+#define DMUX_IF_QMAP_V4		(1U << 2)	/* MAPv4 downlink: 8-byte trailer after a frame */
+#define DMUX_IF_QMAP_AUTO	(1U << 3)	/* user space: the mode follows the driver's
+						 * ethtool private flags (dmux-stat) */
+#define DMUX_IF_QMAP_MODE	(DMUX_IF_QMAP | DMUX_IF_QMAP_V5 | DMUX_IF_QMAP_V4)
 
 struct dmux_ifcfg {
 	__u32 channel;		/* 0..7; stats slot */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Packet parsing shared by the XDP programs. Frames start at the IP header
- * (Raw-IP, ARPHRD_RAWIP) or, on a channel configured for QMAP, at a MAP
- * header. Nothing read from the packet is trusted: every length is checked
+ * (Raw-IP, ARPHRD_RAWIP) or, on a channel configured for QMAP, at the MAP
+ * header of one MAP frame (the driver deaggregates). Nothing read from the packet is trusted: every length is checked
  * against data_end (for the verifier) and against the lengths the headers
  * claim (for correctness).
  */
@@ -33,6 +33,7 @@
 
 #define DMUX_PARSE_OK		(-1)
 #define DMUX_PARSE_L4		(-2)	/* ext walk done: L4 at p->l4_off */
+#define DMUX_PARSE_CMD		(-3)	/* QMAP command frame */
 #define DMUX_L4_OFF_MAX		0x3fff
 
 /* QMAP (rmnet MAP) header, 4 bytes. */
@@ -44,7 +45,9 @@ struct dmux_map_hdr {
 #define DMUX_MAP_CMD		0x80
 #define DMUX_MAP_NEXT		0x40
 #define DMUX_MAP_PAD_MASK	0x3f
-#define DMUX_MAP_CSUM_HLEN	4
+#define DMUX_MAP_CSUM_HLEN	4	/* MAPv5 checksum header */
+#define DMUX_MAP_V5_CSUM_TYPE	2	/* its header_info bits 7:1 */
+#define DMUX_MAP_TRAILER_LEN	8	/* MAPv4 downlink checksum trailer */
 
 struct dmux_pkt {
 	__u32 src[4];		/* network order; IPv4 in src[0] */
@@ -56,8 +59,7 @@ struct dmux_pkt {
 	__u8 l4;		/* enum dmux_l4 */
 	__u8 proto;		/* final L4 protocol number */
 	__u8 has_ports;
-	__u8 has_mux;
-	__u8 cmd;		/* QMAP command frame */
+	__u8 has_mux;		/* QMAP: mux_id read from the MAP header */
 	__u32 l4_off;		/* IPv6 ext walk: L4 offset in the frame */
 	__u32 l4_room;		/* and the payload bytes left from there */
 };
@@ -271,45 +273,71 @@ static __always_inline int dmux_parse_ip(struct xdp_md *ctx, void *data, void *i
 	}
 }
 
+/* A Raw-IP frame (ARPHRD_RAWIP): DMUX_PARSE_OK or a malformed class. */
+static __always_inline int dmux_parse_raw(struct xdp_md *ctx, struct dmux_pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
+	return dmux_parse_ip(ctx, data, data, end, end - data, p);
+}
+
 /*
- * Parse one frame. Returns DMUX_PARSE_OK or a malformed class. @qflags are
- * the channel's DMUX_IF_* flags: QMAP mode is configured, never guessed.
- * QMAP frames are expected one MAP packet per frame (no aggregation): the
- * first MAP packet classifies the frame.
+ * One MAP frame as the driver hands it to XDP in QMAP mode (docs/qmap.md,
+ * "QMAP mode in the driver"): data at the MAP header, data_end at the end of
+ * its padding, or of the MAPv4 trailer. The format is the channel's
+ * configuration (@qflags: DMUX_IF_QMAP, _V4, _V5), never read from the
+ * bytes: a MAPv5 header starts 0x4x like IPv4.
+ *
+ * The frame must be exactly what its header says in that format: MAP header
+ * (+ MAPv5 checksum header before a data packet) + pkt_len (+ MAPv4 trailer)
+ * == frame length. A frame of another format, or a Raw-IP packet (the
+ * driver's mode changed and the configuration has not followed yet), fails
+ * that test, or the MAPv5 checks, as qmap_fmt. Returns DMUX_PARSE_OK,
+ * DMUX_PARSE_CMD (a command frame: p->mux_id set, nothing else parsed) or a
+ * malformed class; p->has_mux once the MAP header is read.
  */
-static __always_inline int dmux_parse(struct xdp_md *ctx, __u32 qflags,
-				      struct dmux_pkt *p)
+static __always_inline int dmux_parse_qmap(struct xdp_md *ctx, __u32 qflags,
+					   struct dmux_pkt *p)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct dmux_map_hdr *map = data;
-
-	__u32 hlen = sizeof(*map), pkt_len, pad;
-
-	if (!(qflags & DMUX_IF_QMAP))
-		return dmux_parse_ip(ctx, data, data, end, end - data, p);
+	__u32 len = end - data, hlen = sizeof(*map), tlen = 0, pkt_len, pad;
+	__u8 fl;
 
 	p->ipver = DMUX_IP_OTHER;
 	p->l4 = DMUX_L4_NONE;
 	if ((void *)(map + 1) > end)
 		return DMUX_MAL_QMAP_TRUNC;
+	fl = map->flags_pad;
 	p->has_mux = 1;
 	p->mux_id = map->mux_id;
-	if ((qflags & DMUX_IF_QMAP_V5) && (map->flags_pad & DMUX_MAP_NEXT)) {
-		hlen += DMUX_MAP_CSUM_HLEN;
-		if (data + hlen > end)
+	pkt_len = bpf_ntohs(map->pkt_len);
+	if (qflags & DMUX_IF_QMAP_V4) {
+		tlen = DMUX_MAP_TRAILER_LEN;	/* every frame, commands too */
+	} else if ((qflags & DMUX_IF_QMAP_V5) && !(fl & DMUX_MAP_CMD)) {
+		__u8 *csum = (void *)(map + 1);
+
+		if (!(fl & DMUX_MAP_NEXT))
+			return DMUX_MAL_QMAP_FMT;
+		if ((void *)(csum + DMUX_MAP_CSUM_HLEN) > end)
 			return DMUX_MAL_QMAP_TRUNC;
+		if (csum[0] >> 1 != DMUX_MAP_V5_CSUM_TYPE)
+			return DMUX_MAL_QMAP_FMT;
+		hlen += DMUX_MAP_CSUM_HLEN;
 	}
+	if (hlen + pkt_len + tlen != len)
+		return DMUX_MAL_QMAP_FMT;
 	if (map->mux_id == 0xff)
 		return DMUX_MAL_QMAP_MUX;
-	pkt_len = bpf_ntohs(map->pkt_len);
-	pad = map->flags_pad & DMUX_MAP_PAD_MASK;
-	if (!pkt_len || pad > pkt_len || hlen + pkt_len > (__u32)(end - data))
+	if (!pkt_len)
 		return DMUX_MAL_QMAP_LEN;
-	if (map->flags_pad & DMUX_MAP_CMD) {
-		p->cmd = 1;
-		return DMUX_PARSE_OK;
-	}
+	if (fl & DMUX_MAP_CMD)
+		return DMUX_PARSE_CMD;
+	pad = fl & DMUX_MAP_PAD_MASK;
+	if (pad >= pkt_len)
+		return DMUX_MAL_QMAP_LEN;
 	return dmux_parse_ip(ctx, data, data + hlen, end, pkt_len - pad, p);
 }
 

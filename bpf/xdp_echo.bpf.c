@@ -25,7 +25,7 @@ int xdp_echo(struct xdp_md *ctx)
 	struct dmux_ctr *c;
 	__u32 zero = 0;
 
-	if (dmux_parse(ctx, 0, &p) != DMUX_PARSE_OK)
+	if (dmux_parse_raw(ctx, &p) != DMUX_PARSE_OK)
 		return XDP_PASS;
 	if (p.family == 4) {
 		struct iphdr *iph = data;

@@ -26,7 +26,7 @@ QUICK=$([ "$FULL" = 1 ] && echo 0 || echo 1)
 DEBUG_TESTS_FULL="probe.sh channels.sh ping.sh ping_all.sh udp.sh mtu.sh dyn_mtu.sh
 	backpressure.sh runtime_pm.sh autosuspend.sh malformed.sh xdp_basic.sh xdp_adjust.sh xdp_redirect.sh
 	xdp_modes.sh dmux_stat.sh xdp_flood.sh modem_power.sh pc_race.sh no_a2_pc.sh modem_crash.sh lose_irq.sh
-	tx_hold.sh qmap.sh qmap_fw.sh reload.sh unload.sh"
+	tx_hold.sh qmap.sh qmap_fw.sh dmux_stat_qmap.sh reload.sh unload.sh"
 DEBUG_TESTS_CI="ping.sh udp.sh dyn_mtu.sh runtime_pm.sh malformed.sh xdp_basic.sh xdp_redirect.sh
 	dmux_stat.sh xdp_flood.sh modem_power.sh pc_race.sh no_a2_pc.sh modem_crash.sh lose_irq.sh qmap.sh
 	qmap_fw.sh reload.sh"

@@ -22,7 +22,7 @@ static const char *const l4_names[DMUX_L4_MAX] = {
 };
 static const char *const mal_names[DMUX_MAL_MAX] = {
 	"qmap_trunc", "qmap_len", "qmap_mux", "ip_trunc", "ip_version",
-	"ip4_hdr", "ip6_len", "ip6_ext", "l4_trunc",
+	"ip4_hdr", "ip6_len", "ip6_ext", "l4_trunc", "qmap_fmt",
 };
 
 #define NAME(tab, v) ((v) < sizeof(tab) / sizeof(tab[0]) ? tab[v] : "?")
@@ -279,6 +279,44 @@ int dmux_percpu_sum(int fd, __u32 key, void *out, size_t size)
 			sum[w] += buf[c * (stride / 8) + w];
 	free(buf);
 	return 0;
+}
+
+int dmux_percpu_sum_range(int fd, __u32 first, __u32 n, void *out, size_t size)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	int ncpu = dmux_ncpus(), err = 0;
+	size_t stride = (size + 7) & ~(size_t)7, words = size / 8;
+	__u32 prev = first - 1, next, count = n, *keys;
+	__u64 *buf;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	keys = calloc(n, sizeof(*keys));
+	buf = calloc((size_t)n * ncpu, stride);
+	if (!keys || !buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memset(out, 0, (size_t)n * size);
+	/* the batch starts after the key it is given (none: at key 0) */
+	if (bpf_map_lookup_batch(fd, first ? &prev : NULL, &next, keys, buf, &count, &o) &&
+	    errno != ENOENT)
+		count = 0;	/* no batch ops (older kernel): one by one */
+	for (__u32 i = 0; i < n; i++) {
+		__u64 *sum = (__u64 *)((char *)out + i * size);
+
+		if (i < count && keys[i] == first + i) {
+			for (int c = 0; c < ncpu; c++)
+				for (size_t w = 0; w < words; w++)
+					sum[w] += buf[((size_t)i * ncpu + c) * (stride / 8) + w];
+		} else if ((err = dmux_percpu_sum(fd, first + i, sum, size))) {
+			break;
+		}
+	}
+out:
+	free(keys);
+	free(buf);
+	return err;
 }
 
 int dmux_ifcfg_get(const struct dmux_fds *f, __u32 ifindex, struct dmux_ifcfg *c)

@@ -53,6 +53,9 @@ int dmux_cpumap_fd(const struct dmux_fds *f, int create);
 int dmux_ncpus(void);
 /* Sum a per-CPU value made of __u64s (size multiple of 8) over all CPUs. */
 int dmux_percpu_sum(int fd, __u32 key, void *out, size_t size);
+/* The same for @n consecutive keys from @first into out[n] (of @size each):
+ * one BPF_MAP_LOOKUP_BATCH where the kernel has it. */
+int dmux_percpu_sum_range(int fd, __u32 first, __u32 n, void *out, size_t size);
 
 /* dmux_ifcfg entry of @ifindex: 0, or -ENOENT when unconfigured. */
 int dmux_ifcfg_get(const struct dmux_fds *f, __u32 ifindex, struct dmux_ifcfg *c);

@@ -107,4 +107,31 @@ static inline size_t pkt_qmap(__u8 *b, const __u8 *in, size_t inlen, __u8 mux,
 	return h + plen;
 }
 
+/* The MAP formats of the driver's private flags (docs/qmap.md). */
+enum pkt_map_fmt { MAP_RAW, MAP_V1, MAP_V4, MAP_V5 };
+
+/*
+ * One MAP frame exactly as the driver hands it to XDP in QMAP mode: MAP
+ * header, the MAPv5 checksum header (type 2) before a data packet, @in,
+ * @pad zero bytes, the MAPv4 downlink trailer (8 zero bytes) after every
+ * frame. MAP_RAW: @in as it is (a Raw-IP frame).
+ */
+static inline size_t pkt_map(__u8 *b, const __u8 *in, size_t inlen, __u8 mux, __u8 pad,
+			     enum pkt_map_fmt fmt, int cmd)
+{
+	size_t n;
+
+	if (fmt == MAP_RAW) {
+		memmove(b, in, inlen);
+		return inlen;
+	}
+	n = pkt_qmap(b, in, inlen, mux, pad,
+		     (cmd ? QMAP_CMD : 0) | (fmt == MAP_V5 && !cmd ? QMAP_NEXT : 0));
+	if (fmt == MAP_V4) {
+		memset(b + n, 0, 8);
+		n += 8;
+	}
+	return n;
+}
+
 #endif

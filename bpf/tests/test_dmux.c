@@ -340,52 +340,106 @@ static struct dmux_mux_stats mux_stats(__u32 mux)
 	return m;
 }
 
+static void zero_mux(__u32 mux)
+{
+	zero_key(F.mux_stats, chan * DMUX_NUM_MUX + mux, sizeof(struct dmux_mux_stats));
+}
+
+static __u32 qmap_flags(enum pkt_map_fmt fmt)
+{
+	return fmt == MAP_RAW ? 0 : fmt == MAP_V1 ? DMUX_IF_QMAP :
+	       fmt == MAP_V4 ? DMUX_IF_QMAP | DMUX_IF_QMAP_V4 : DMUX_IF_QMAP | DMUX_IF_QMAP_V5;
+}
+
+static const char *const fmt_name[] = { "raw-ip", "v1", "v4", "v5" };
+
+/* A 12-byte MAP command (flow disable) with transaction id 0x01020304. */
+static size_t map_cmd(__u8 *b)
+{
+	memset(b, 0, 12);
+	b[0] = 1;
+	b[4] = 1, b[5] = 2, b[6] = 3, b[7] = 4;
+	return 12;
+}
+
 static void t_qmap(void)
 {
 	size_t n, in;
 
 	set_if(2, DMUX_IF_QMAP, DMUX_V_PASS);
-	CASE("qmap v1: ipv4 udp in mux 5, per-mux counter", {
-		zero_key(F.mux_stats, 2 * DMUX_NUM_MUX + 5, sizeof(struct dmux_mux_stats));
+	CASE("qmap v1: ipv4 udp in mux 5 (pad 3), per-mux packets and bytes", {
+		zero_mux(5);
 		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
 		n = pkt_qmap(p, q, in, 5, 3, 0);
 		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
 		EXPECT_EQ(mux_stats(5).verdict[DMUX_V_PASS].packets, 1);
 		EXPECT_EQ(mux_stats(5).verdict[DMUX_V_PASS].bytes, n);
+		EXPECT_EQ(mux_stats(5).malformed.packets, 0);
 	});
-	CASE("qmap command frame counted and passed", {
-		zero_key(F.mux_stats, 2 * DMUX_NUM_MUX + 7, sizeof(struct dmux_mux_stats));
-		memset(q, 0, 12);
-		q[0] = 1;	/* flow disable */
-		n = pkt_qmap(p, q, 12, 7, 0, QMAP_CMD);
+	CASE("qmap v1: ipv6 tcp in mux 0", {
+		zero_mux(0);
+		in = pkt_ip6(q, IPPROTO_TCP, "2001:db8::1", "2001:db8::2", 1, 2);
+		n = pkt_map(p, q, in, 0, 0, MAP_V1, 0);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP6, DMUX_L4_TCP, -1);
+		EXPECT_EQ(mux_stats(0).verdict[DMUX_V_PASS].packets, 1);
+	});
+	CASE("qmap command frame passes untouched, also under deny and a mux rule", {
+		const char *r[] = { "mux 7 drop" };
+		__u8 out[256];
+		__u32 act = ~0U, olen = sizeof(out);
+
+		EXPECT(set_rules(r, 1) == 0, "compile");
+		set_if(2, DMUX_IF_QMAP, DMUX_V_DROP);
+		zero_mux(7);
+		in = map_cmd(q);
+		n = pkt_map(p, q, in, 7, 0, MAP_V1, 1);
 		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP_OTHER, DMUX_L4_NONE, -1);
 		EXPECT_EQ(stats(2).qmap_cmd.packets, 1);
+		EXPECT_EQ(stats(2).rule_match.packets, 0);
+		EXPECT_EQ(hits(0), 0);
 		EXPECT_EQ(mux_stats(7).cmd.packets, 1);
+		EXPECT_EQ(mux_stats(7).cmd.bytes, n);
+		EXPECT_EQ(mux_stats(7).verdict[DMUX_V_PASS].packets, 1);
+		EXPECT(!run_ctx(prog_fd, p, n, &act, out, &olen, 0), "test_run: %s", strerror(errno));
+		EXPECT_EQ(olen, n);
+		EXPECT(!memcmp(out, p, n), "the command frame was changed");
+		set_rules(NULL, 0);
+		set_if(2, DMUX_IF_QMAP, DMUX_V_PASS);
 	});
-	CASE("qmap mode is configured: raw ipv4 on a qmap channel is a bad MAP", {
+	CASE("qmap mode is configured: Raw-IP ipv4 and ipv6 on a qmap channel are qmap_fmt", {
 		n = pkt_ip4(p, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
-		/* 0x45 0x00 len: pkt_len = tot_len > frame - 4 */
-		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_LEN);
+		/* 0x45 0x00 len: pkt_len = tot_len = the frame, not frame - 4 */
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_FMT);
+		n = pkt_ip6(p, IPPROTO_UDP, "2001:db8::1", "2001:db8::2", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_FMT);
 	});
 	CASE("malformed qmap_trunc: 3-byte frame", {
 		expect_pkt(p, 3, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_TRUNC);
 	});
-	CASE("malformed qmap_len: pkt_len 0, pad > pkt_len, pkt_len > frame", {
-		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
-		n = pkt_qmap(p, q, in, 1, 0, 0);
-		p[2] = p[3] = 0;
-		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_LEN);
+	CASE("malformed qmap_len: pad == pkt_len, pad > pkt_len", {
 		n = pkt_qmap(p, q, 12, 1, 0, 0);
-		p[0] = 13;	/* pad 13 > pkt_len 12 */
+		p[0] = 12;	/* nothing left of the packet */
 		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_LEN);
-		n = pkt_qmap(p, q, in, 1, 0, 0);
-		p[3] += 1;
+		p[0] = 13;
 		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_LEN);
 	});
-	CASE("malformed qmap_mux: mux_id 255", {
+	CASE("malformed qmap_fmt: pkt_len one byte past or short of the frame, or 0", {
+		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
+		n = pkt_qmap(p, q, in, 1, 0, 0);
+		p[3] += 1;
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_FMT);
+		p[3] -= 2;
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_FMT);
+		p[2] = p[3] = 0;
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_FMT);
+	});
+	CASE("malformed qmap_mux: mux_id 255, counted in mux slot 255", {
+		zero_mux(255);
 		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
 		n = pkt_qmap(p, q, in, 255, 0, 0);
 		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_MUX);
+		EXPECT_EQ(mux_stats(255).malformed.packets, 1);
+		EXPECT_EQ(mux_stats(255).verdict[DMUX_V_DROP].packets, 1);
 	});
 	CASE("qmap inner ip malformed is classified after the MAP header", {
 		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
@@ -398,16 +452,29 @@ static void t_qmap(void)
 		n = pkt_qmap(p, q, in, 1, 2, 0);
 		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_NONE, DMUX_MAL_IP4_HDR);
 	});
+
 	set_if(3, DMUX_IF_QMAP | DMUX_IF_QMAP_V5, DMUX_V_PASS);
-	CASE("qmap v5 with checksum header: ipv6 tcp", {
+	CASE("qmap v5 with checksum header: ipv6 tcp, ipv4 udp with pad", {
 		in = pkt_ip6(q, IPPROTO_TCP, "2001:db8::1", "2001:db8::2", 1, 2);
 		n = pkt_qmap(p, q, in, 9, 0, QMAP_NEXT);
 		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP6, DMUX_L4_TCP, -1);
+		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
+		n = pkt_map(p, q, in, 9, 2, MAP_V5, 0);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
 	});
-	CASE("qmap v5 without checksum header (bit 6 clear)", {
+	CASE("qmap v5 command frame: no checksum header, passes", {
+		in = map_cmd(q);
+		n = pkt_map(p, q, in, 9, 0, MAP_V5, 1);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP_OTHER, DMUX_L4_NONE, -1);
+		EXPECT_EQ(stats(3).qmap_cmd.packets, 1);
+	});
+	CASE("malformed qmap_fmt: v5 data frame without bit 6, checksum header type 3", {
 		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
 		n = pkt_qmap(p, q, in, 9, 0, 0);
-		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_FMT);
+		n = pkt_map(p, q, in, 9, 0, MAP_V5, 0);
+		p[4] = 3 << 1;
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_FMT);
 	});
 	CASE("malformed qmap_trunc: 6-byte v5 frame without room for the csum header", {
 		p[0] = QMAP_NEXT;
@@ -416,6 +483,64 @@ static void t_qmap(void)
 		p[3] = 1;
 		p[4] = 0;
 		expect_pkt(p, 6, XDP_DROP, DMUX_V_DROP, DMUX_IP_OTHER, DMUX_L4_NONE, DMUX_MAL_QMAP_TRUNC);
+	});
+
+	set_if(4, DMUX_IF_QMAP | DMUX_IF_QMAP_V4, DMUX_V_PASS);
+	CASE("qmap v4: 8-byte trailer after data and command frames", {
+		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
+		n = pkt_map(p, q, in, 3, 1, MAP_V4, 0);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+		in = map_cmd(q);
+		n = pkt_map(p, q, in, 3, 0, MAP_V4, 1);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP_OTHER, DMUX_L4_NONE, -1);
+		EXPECT_EQ(stats(4).qmap_cmd.packets, 1);
+	});
+
+	/* Fail closed: a program configured for one format drops (and counts)
+	 * the frames of every other, Raw-IP ones included, so a stale mode
+	 * (the driver's flag changed, dmux-stat has not refreshed) lets
+	 * nothing through unchecked. */
+	CASE("per-mux counters of a channel in one batch read equal the per-key sums", {
+		static struct dmux_mux_stats all[DMUX_NUM_MUX];
+
+		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
+		n = pkt_map(p, q, in, 254, 0, MAP_V4, 0);
+		run(p, n, &(__u32){ 0 });
+		EXPECT(!dmux_percpu_sum_range(F.mux_stats, 4 * DMUX_NUM_MUX, DMUX_NUM_MUX, all,
+					      sizeof(all[0])), "batch read");
+		for (__u32 m = 0; m < DMUX_NUM_MUX; m++) {
+			struct dmux_mux_stats one = mux_stats(m);
+
+			EXPECT(!memcmp(&one, &all[m], sizeof(one)), "mux %u differs", m);
+		}
+		EXPECT_EQ(all[254].verdict[DMUX_V_PASS].packets, 1);
+		EXPECT(!dmux_percpu_sum_range(F.mux_stats, 0, 3, all, sizeof(all[0])), "from key 0");
+	});
+	CASE("every other format is dropped: qmap_fmt on QMAP, malformed on Raw-IP", {
+		in = pkt_ip4(q, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 1, 2);
+		for (int cfg = MAP_RAW; cfg <= MAP_V5; cfg++) {
+			set_if(5, qmap_flags(cfg), DMUX_V_PASS);
+			for (int fmt = MAP_RAW; fmt <= MAP_V5; fmt++) {
+				struct dmux_chan_stats s;
+				__u32 act = ~0U;
+
+				n = pkt_map(p, q, in, 1, 0, fmt, 0);
+				reset_stats();
+				EXPECT(!run(p, n, &act), "test_run: %s", strerror(errno));
+				s = stats(5);
+				if (fmt == cfg) {
+					EXPECT(act == XDP_PASS, "program %s, frame %s: action %u",
+					       fmt_name[cfg], fmt_name[fmt], act);
+					continue;
+				}
+				EXPECT(act == XDP_DROP, "program %s, frame %s: action %u",
+				       fmt_name[cfg], fmt_name[fmt], act);
+				if (cfg != MAP_RAW)
+					EXPECT(s.malformed[DMUX_MAL_QMAP_FMT].packets == 1,
+					       "program %s, frame %s: not qmap_fmt",
+					       fmt_name[cfg], fmt_name[fmt]);
+			}
+		}
 	});
 	set_if(0, 0, DMUX_V_PASS);
 }
@@ -499,6 +624,39 @@ static void t_rules(void)
 		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
 		set_if(0, 0, DMUX_V_PASS);
 		expect_pkt(q, in, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+	});
+	CASE("rules: mux id with a prefix and ports, lowest id wins; per-mux drops", {
+		const char *r[] = {
+			"src 10.9.0.0/16 mux 1 drop",		/* 0 */
+			"mux 2 proto udp dport 53 pass",	/* 1 */
+			"mux 2 drop",				/* 2 */
+		};
+		size_t in;
+		EXPECT(set_rules(r, 3) == 0, "compile");
+		set_if(1, DMUX_IF_QMAP | DMUX_IF_QMAP_V5, DMUX_V_PASS);
+		zero_mux(1);
+		zero_mux(2);
+		in = pkt_ip4(q, IPPROTO_UDP, "10.9.1.1", "10.0.0.2", 1, 2);
+		n = pkt_map(p, q, in, 1, 0, MAP_V5, 0);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(0), 1);
+		in = pkt_ip4(q, IPPROTO_UDP, "10.8.1.1", "10.0.0.2", 1, 2);
+		n = pkt_map(p, q, in, 1, 0, MAP_V5, 0);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+		in = pkt_ip4(q, IPPROTO_UDP, "10.9.1.1", "10.0.0.2", 1, 53);
+		n = pkt_map(p, q, in, 2, 0, MAP_V5, 0);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(1), 1);
+		in = pkt_ip6(q, IPPROTO_TCP, "2001:db8::1", "2001:db8::2", 1, 53);
+		n = pkt_map(p, q, in, 2, 0, MAP_V5, 0);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP6, DMUX_L4_TCP, -1);
+		EXPECT_EQ(hits(2), 1);
+		EXPECT_EQ(mux_stats(1).verdict[DMUX_V_DROP].packets, 1);
+		EXPECT_EQ(mux_stats(1).verdict[DMUX_V_PASS].packets, 1);
+		EXPECT_EQ(mux_stats(2).verdict[DMUX_V_DROP].packets, 1);
+		EXPECT_EQ(mux_stats(2).verdict[DMUX_V_DROP].bytes, n);
+		EXPECT_EQ(mux_stats(2).verdict[DMUX_V_PASS].packets, 1);
+		set_if(0, 0, DMUX_V_PASS);
 	});
 	CASE("rule order: lowest id wins across src/dst/wildcard; covering prefixes", {
 		const char *r[] = {

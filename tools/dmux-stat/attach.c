@@ -17,7 +17,7 @@ struct if_args {
 	const char *mode;	/* native, generic, NULL = kernel's choice */
 	int policy;		/* DMUX_V_PASS/DROP, -1 unset */
 	int channel;		/* -1 unset */
-	int qmap;		/* -1 unset, else DMUX_IF_* flags */
+	int qmap;		/* -1 unset, else DMUX_IF_QMAP* flags (AUTO: the driver's) */
 };
 
 static int parse_if_args(int argc, char **argv, struct if_args *a)
@@ -51,14 +51,18 @@ static int parse_if_args(int argc, char **argv, struct if_args *a)
 				return fail(EX_USAGE, "--channel 0..%d", DMUX_NUM_CHANNELS - 1);
 			a->channel = c;
 		} else if (!strcmp(k, "--qmap")) {
-			if (!strcmp(v, "off"))
+			if (!strcmp(v, "auto"))
+				a->qmap = DMUX_IF_QMAP_AUTO;
+			else if (!strcmp(v, "off"))
 				a->qmap = 0;
 			else if (!strcmp(v, "v1"))
 				a->qmap = DMUX_IF_QMAP;
+			else if (!strcmp(v, "v4"))
+				a->qmap = DMUX_IF_QMAP | DMUX_IF_QMAP_V4;
 			else if (!strcmp(v, "v5"))
 				a->qmap = DMUX_IF_QMAP | DMUX_IF_QMAP_V5;
 			else
-				return fail(EX_USAGE, "--qmap off|v1|v5");
+				return fail(EX_USAGE, "--qmap auto|off|v1|v4|v5");
 		} else {
 			return fail(EX_USAGE, "unknown option '%s'", k);
 		}
@@ -117,6 +121,33 @@ static void config_defaults(const struct dmux_fds *f)
 }
 
 /*
+ * The QMAP mode of @c from the driver (docs/bpf.md, "QMAP mode"). With
+ * DMUX_IF_QMAP_AUTO, the mode is the one the driver's ethtool private flags
+ * say, and Raw-IP on a driver without them. A mode given by hand must agree
+ * with the driver's flags where it has them (--force overrides). The flags
+ * cannot be read: an error, nothing changes. 0 or an exit code.
+ */
+static int qmap_resolve(const char *ifname, struct dmux_ifcfg *c)
+{
+	__u32 drv;
+	int err = ethtool_qmap_mode(ifname, &drv);
+
+	if (err && err != -ENOENT)
+		return fail(errno_code(err), "%s: cannot read the driver's QMAP mode (ethtool "
+			    "private flags): %s; nothing changed", ifname, strerror(-err));
+	if (c->flags & DMUX_IF_QMAP_AUTO) {
+		c->flags = (c->flags & ~DMUX_IF_QMAP_MODE) | (err ? 0 : drv);
+		return EX_OK;
+	}
+	if (!err && (c->flags & DMUX_IF_QMAP_MODE) != drv && !g_opts.force)
+		return fail(EX_USAGE, "%s: --qmap %s, but the driver is in QMAP mode %s (ethtool "
+			    "--show-priv-flags %s): every frame would be dropped as malformed; "
+			    "--qmap auto follows the driver, --force sets it anyway", ifname,
+			    qmap_mode_name(c->flags), qmap_mode_name(drv), ifname);
+	return EX_OK;
+}
+
+/*
  * The ifcfg @a makes of the existing one (or a new one): 0 or an exit code.
  * Two interfaces on one channel would share its counters: refused unless
  * --force.
@@ -126,7 +157,7 @@ static int plan_ifcfg(const struct dmux_fds *f, const struct if_args *a, int ifi
 {
 	struct dmux_ifcfg c;
 	__u32 k = ifindex, other;
-	int fresh = 0, ch;
+	int fresh = 0, ch, rc;
 
 	if (k >= DMUX_IFCFG_MAX)
 		return fail(EX_FAIL, "%s: ifindex %u is past the dmux_ifcfg table (%d)",
@@ -154,7 +185,12 @@ static int plan_ifcfg(const struct dmux_fds *f, const struct if_args *a, int ifi
 	if (a->policy >= 0)
 		c.default_verdict = a->policy;
 	if (a->qmap >= 0)
-		c.flags = (c.flags & ~(DMUX_IF_QMAP | DMUX_IF_QMAP_V5)) | a->qmap;
+		c.flags = (c.flags & ~(DMUX_IF_QMAP_MODE | DMUX_IF_QMAP_AUTO)) | a->qmap;
+	else if (fresh)
+		c.flags |= DMUX_IF_QMAP_AUTO;	/* the default: follow the driver */
+	rc = qmap_resolve(a->ifname, &c);
+	if (rc)
+		return rc;
 	*out = c;
 	return EX_OK;
 }
@@ -169,6 +205,27 @@ static int write_ifcfg(const struct dmux_fds *f, const char *ifname, int ifindex
 	return EX_OK;
 }
 
+/*
+ * The driver's flags may change between reading them and writing the
+ * ifcfg: read them again after the write and follow, a few times. Frames of
+ * the meantime are dropped as malformed (qmap_fmt), never passed unchecked.
+ */
+static int qmap_settle(const struct dmux_fds *f, const char *ifname, int ifindex,
+		       struct dmux_ifcfg *c)
+{
+	for (int n = 0; n < 3 && (c->flags & DMUX_IF_QMAP_AUTO); n++) {
+		struct dmux_ifcfg now = *c;
+		int rc = qmap_resolve(ifname, &now);
+
+		if (rc || now.flags == c->flags)
+			return rc;
+		*c = now;
+		if ((rc = write_ifcfg(f, ifname, ifindex, c)))
+			return rc;
+	}
+	return EX_OK;
+}
+
 static int update_ifcfg(const struct dmux_fds *f, const struct if_args *a, int ifindex,
 			struct dmux_ifcfg *out)
 {
@@ -177,6 +234,8 @@ static int update_ifcfg(const struct dmux_fds *f, const struct if_args *a, int i
 
 	if (!rc)
 		rc = write_ifcfg(f, a->ifname, ifindex, &c);
+	if (!rc)
+		rc = qmap_settle(f, a->ifname, ifindex, &c);
 	if (!rc && out)
 		*out = c;
 	return rc;
@@ -217,7 +276,12 @@ static int query(struct iface *i, const char *ifname)
 
 static const char *qmap_str(const struct dmux_ifcfg *c)
 {
-	return !(c->flags & DMUX_IF_QMAP) ? "off" : (c->flags & DMUX_IF_QMAP_V5) ? "v5" : "v1";
+	return qmap_mode_name(c->flags);
+}
+
+static const char *qmap_source(const struct dmux_ifcfg *c)
+{
+	return (c->flags & DMUX_IF_QMAP_AUTO) ? "driver" : "manual";
 }
 
 static void report_attach(const char *verb, __u32 id, const struct iface *i,
@@ -237,14 +301,15 @@ static void report_attach(const char *verb, __u32 id, const struct iface *i,
 		jw_end_obj(&w);
 		jw_int(&w, "channel", c->channel);
 		jw_str(&w, "qmap", qmap_str(c));
+		jw_str(&w, "qmap_source", qmap_source(c));
 		jw_str(&w, "policy", c->default_verdict == DMUX_V_DROP ? "deny" : "allow");
 		jw_end_obj(&w);
 		jw_done(&w);
 		return;
 	}
-	printf("%s %s (prog id %u) %s %s: %s mode, channel %u, qmap %s, policy %s\n", verb,
+	printf("%s %s (prog id %u) %s %s: %s mode, channel %u, qmap %s (%s), policy %s\n", verb,
 	       DMUX_PROG_NAME, id, strcmp(verb, "attached") ? "on" : "to", i->name,
-	       xdp_mode_name(i->xdp_mode), c->channel, qmap_str(c),
+	       xdp_mode_name(i->xdp_mode), c->channel, qmap_str(c), qmap_source(c),
 	       c->default_verdict == DMUX_V_DROP ? "deny" : "allow");
 }
 
@@ -423,7 +488,8 @@ int cmd_attach(int argc, char **argv)
 	    same_program(i.prog_id, fd, map_id(f.ifcfg))) {
 		/* the same program on the same maps: keep it, apply the configuration */
 		cfg.owner_prog_id = i.prog_id;
-		if (!(rc = write_ifcfg(&f, a.ifname, i.ifindex, &cfg)))
+		if (!(rc = write_ifcfg(&f, a.ifname, i.ifindex, &cfg)) &&
+		    !(rc = qmap_settle(&f, a.ifname, i.ifindex, &cfg)))
 			report_attach("already attached:", i.prog_id, &i, &cfg);
 		goto out;
 	}
@@ -442,6 +508,8 @@ int cmd_attach(int argc, char **argv)
 	}
 	cfg.owner_prog_id = info.id;
 	rc = write_ifcfg(&f, a.ifname, i.ifindex, &cfg);
+	if (!rc)
+		rc = qmap_settle(&f, a.ifname, i.ifindex, &cfg);
 	if (!rc) {
 		iface_xdp_query(&i);
 		report_attach("attached", info.id, &i, &cfg);
@@ -728,9 +796,13 @@ int cmd_status(int argc, char **argv)
 			if (v[k].have_cfg) {
 				jw_int(&w, "channel", v[k].cfg.channel);
 				jw_str(&w, "qmap", qmap_str(&v[k].cfg));
+				jw_str(&w, "qmap_source", qmap_source(&v[k].cfg));
 				jw_str(&w, "policy", v[k].cfg.default_verdict == DMUX_V_DROP ?
 				       "deny" : "allow");
 			}
+			if (v[k].have_drv_qmap)
+				jw_str(&w, "qmap_driver", qmap_mode_name(v[k].drv_qmap));
+			jw_bool(&w, "qmap_stale", qmap_stale(&v[k]));
 			jw_obj(&w, "xdp");
 			jw_str(&w, "mode", xdp_mode_name(v[k].xdp_mode));
 			jw_u64(&w, "prog_id", v[k].prog_id);
@@ -749,19 +821,23 @@ int cmd_status(int argc, char **argv)
 		for (int m = 0; m < DMUX_MAL_MAX; m++)
 			printf(" %s=%s", dmux_malformed_name(m),
 			       dmux_verdict_name(c.malformed_verdict[m]));
-		printf("\n%-10s %-8s %-8s %-12s %-10s %-4s %-6s\n", "IFACE", "XDP", "PROG_ID",
-		       "PROGRAM", "OWNER", "CHAN", "POLICY");
+		printf("\n%-10s %-8s %-8s %-12s %-10s %-4s %-6s %-14s %s\n", "IFACE", "XDP",
+		       "PROG_ID", "PROGRAM", "OWNER", "CHAN", "POLICY", "QMAP", "DRIVER_QMAP");
 		for (int k = 0; k < n; k++) {
-			char ch[8] = "-";
+			char ch[8] = "-", qm[24] = "-";
 
-			if (v[k].have_cfg)
+			if (v[k].have_cfg) {
 				snprintf(ch, sizeof(ch), "%u", v[k].cfg.channel);
-			printf("%-10s %-8s %-8u %-12s %-10s %-4s %-6s\n", v[k].name,
+				snprintf(qm, sizeof(qm), "%s (%s)%s", qmap_str(&v[k].cfg),
+					 qmap_source(&v[k].cfg), qmap_stale(&v[k]) ? "!" : "");
+			}
+			printf("%-10s %-8s %-8u %-12s %-10s %-4s %-6s %-14s %s\n", v[k].name,
 			       xdp_mode_name(v[k].xdp_mode), v[k].prog_id,
 			       v[k].prog_id ? v[k].prog_name : "-",
 			       !v[k].prog_id ? "-" : owned(&v[k], &f, have) ? "dmux-stat" : "other",
 			       ch, !v[k].have_cfg ? "-" :
-			       v[k].cfg.default_verdict == DMUX_V_DROP ? "deny" : "allow");
+			       v[k].cfg.default_verdict == DMUX_V_DROP ? "deny" : "allow", qm,
+			       v[k].have_drv_qmap ? qmap_mode_name(v[k].drv_qmap) : "-");
 		}
 	}
 	if (nr > 0) {
@@ -772,4 +848,125 @@ int cmd_status(int argc, char **argv)
 	if (have)
 		dmux_fds_close(&f);
 	return EX_OK;
+}
+
+/*
+ * refresh [IFACE...]: the QMAP mode of every interface that follows its
+ * driver (--qmap auto, the default) read again from the driver's private
+ * flags; without IFACE, every configured interface of this namespace.
+ * An interface whose mode was set by hand is reported, not changed.
+ */
+struct refreshed {
+	char name[IF_NAMESIZE];
+	struct dmux_ifcfg before, c;
+	int have_drv;
+	__u32 drv;
+};
+
+static void report_refresh(const struct refreshed *r, int n)
+{
+	struct jw w;
+
+	if (g_opts.json) {
+		jw_init(&w, g_opts.out, g_opts.pretty);
+		jw_obj(&w, NULL);
+		jw_arr(&w, "interfaces");
+	} else if (!n) {
+		printf("no configured interface here\n");
+	}
+	for (int k = 0; k < n; k++) {
+		const struct refreshed *x = &r[k];
+		int changed = x->c.flags != x->before.flags;
+
+		if (g_opts.json) {
+			jw_obj(&w, NULL);
+			jw_str(&w, "ifname", x->name);
+			jw_str(&w, "qmap", qmap_str(&x->c));
+			jw_str(&w, "qmap_source", qmap_source(&x->c));
+			jw_str(&w, "previous", qmap_str(&x->before));
+			jw_bool(&w, "changed", changed);
+			if (x->have_drv)
+				jw_str(&w, "qmap_driver", qmap_mode_name(x->drv));
+			jw_end_obj(&w);
+		} else if (changed) {
+			printf("%s: qmap %s -> %s (driver)\n", x->name, qmap_str(&x->before),
+			       qmap_str(&x->c));
+		} else if (x->have_drv && (x->c.flags & DMUX_IF_QMAP_MODE) != x->drv) {
+			printf("%s: qmap %s (manual), the driver says %s: not changed (--qmap auto "
+			       "follows it)\n", x->name, qmap_str(&x->c), qmap_mode_name(x->drv));
+		} else {
+			printf("%s: qmap %s (%s), unchanged\n", x->name, qmap_str(&x->c),
+			       qmap_source(&x->c));
+		}
+	}
+	if (g_opts.json) {
+		jw_end_arr(&w);
+		jw_end_obj(&w);
+		jw_done(&w);
+	}
+}
+
+/*
+ * refresh [IFACE...]: the QMAP mode of every interface that follows its
+ * driver (--qmap auto, the default) read again from the driver's private
+ * flags; without IFACE, every configured interface of this namespace.
+ * An interface whose mode was set by hand is reported, not changed.
+ */
+int cmd_refresh(int argc, char **argv)
+{
+	struct refreshed *r = NULL;
+	struct dmux_fds f;
+	int rc, lock, n = 0;
+
+	for (int k = 0; k < argc; k++)
+		if (argv[k][0] == '-')
+			return fail(EX_USAGE, "usage: dmux-stat refresh [IFACE...]");
+	if ((rc = check_caps(0)) || (rc = check_bpffs()))
+		return rc;
+	for (int k = 0; k < argc; k++)
+		if (!if_nametoindex(argv[k]))
+			return fail(EX_NOIF, "no such interface: %s", argv[k]);
+	if ((lock = edit_lock()) < 0)
+		return -lock;
+	if ((rc = open_maps(&f, 1))) {
+		edit_unlock(lock);
+		return rc;
+	}
+	for (__u32 k = 1; k < DMUX_IFCFG_MAX && !rc; k++) {
+		struct refreshed x = { 0 }, *grown;
+		int want = !argc;
+
+		for (int a = 0; a < argc; a++)
+			want |= if_nametoindex(argv[a]) == k;
+		if (!want)
+			continue;
+		if (dmux_ifcfg_get(&f, k, &x.before)) {
+			if (argc)
+				rc = fail(EX_USAGE, "%s: not configured (dmux-stat attach or config "
+					  "first)", if_indextoname(k, x.name) ? x.name : "?");
+			continue;
+		}
+		if (!if_indextoname(k, x.name))
+			continue;	/* an entry of another network namespace */
+		x.c = x.before;
+		if ((x.c.flags & DMUX_IF_QMAP_AUTO) && !(rc = qmap_resolve(x.name, &x.c)) &&
+		    x.c.flags != x.before.flags && !(rc = write_ifcfg(&f, x.name, k, &x.c)))
+			rc = qmap_settle(&f, x.name, k, &x.c);
+		if (rc)
+			break;
+		x.have_drv = !ethtool_qmap_mode(x.name, &x.drv);
+		grown = realloc(r, (n + 1) * sizeof(*r));
+		if (!grown) {
+			rc = fail(EX_FAIL, "out of memory");
+			break;
+		}
+		r = grown;
+		r[n++] = x;
+	}
+	if (!rc)
+		report_refresh(r, n);
+	free(r);
+	dmux_fds_close(&f);
+	edit_unlock(lock);
+	return rc;
 }

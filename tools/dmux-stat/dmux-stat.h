@@ -27,6 +27,8 @@ struct iface {
 	char prog_name[32];
 	int have_cfg;
 	struct dmux_ifcfg cfg;
+	int have_drv_qmap;		/* the driver has the "qmap" private flag */
+	__u32 drv_qmap;			/* its mode as DMUX_IF_QMAP* bits */
 	int is_dmux;			/* attached prog is dmux_xdp */
 	int have_stats;
 	struct dmux_chan_stats st;
@@ -46,6 +48,13 @@ int iface_xdp_query(struct iface *i);
 int ethtool_drvinfo(const char *ifname, char *driver, size_t len);
 int ethtool_stats(const char *ifname, struct ethtool_stats_list *l);
 const char *xdp_mode_name(int mode);
+/* The driver's QMAP mode from its ethtool private flags (DMUX_IF_QMAP* bits);
+ * -ENOENT when it has none. */
+int ethtool_qmap_mode(const char *ifname, __u32 *mode);
+/* "off", "v1", "v4", "v5" of DMUX_IF_QMAP* bits. */
+const char *qmap_mode_name(__u32 flags);
+/* The program's QMAP mode differs from the driver's (a refresh is due). */
+int qmap_stale(const struct iface *i);
 /* Native XDP per the kernel's xdp-features (netdev genetlink, 6.3):
  * 1 yes, 0 no, -1 cannot tell (older kernel). */
 int xdp_native_supported(int ifindex);
@@ -69,5 +78,6 @@ int cmd_detach(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_rule(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
 
 #endif

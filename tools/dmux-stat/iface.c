@@ -96,6 +96,67 @@ out:
 	return err;
 }
 
+/*
+ * The QMAP mode the driver is in: its ethtool private flags "qmap",
+ * "qmap-csum-v4", "qmap-csum-v5" (docs/qmap.md), found by name
+ * (ETHTOOL_GSSET_INFO + ETHTOOL_GSTRINGS of ETH_SS_PRIV_FLAGS, then
+ * ETHTOOL_GPFLAGS), as DMUX_IF_QMAP* bits. -ENOENT: the driver has no "qmap"
+ * flag (another driver, tun, mainline's qcom_bam_dmux); -errno otherwise.
+ */
+int ethtool_qmap_mode(const char *ifname, __u32 *mode)
+{
+	struct { struct ethtool_sset_info hdr; __u32 len; } ss = {
+		.hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_PRIV_FLAGS },
+	};
+	struct ethtool_value pf = { .cmd = ETHTOOL_GPFLAGS };
+	struct ethtool_gstrings *gs;
+	int err, n, bit[3] = { -1, -1, -1 };
+	static const char *const names[3] = { "qmap", "qmap-csum-v4", "qmap-csum-v5" };
+
+	*mode = 0;
+	err = ethtool_ioctl(ifname, &ss);
+	if (err)
+		return err == -EOPNOTSUPP ? -ENOENT : err;
+	n = ss.hdr.sset_mask ? (int)ss.len : 0;
+	if (n <= 0 || n > 32)	/* a u32 of flags */
+		return -ENOENT;
+	gs = calloc(1, sizeof(*gs) + n * ETH_GSTRING_LEN);
+	if (!gs)
+		return -ENOMEM;
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_PRIV_FLAGS;
+	gs->len = n;
+	err = ethtool_ioctl(ifname, gs);
+	for (int i = 0; !err && i < n; i++)
+		for (int k = 0; k < 3; k++)
+			if (!strncmp((char *)gs->data + i * ETH_GSTRING_LEN, names[k],
+				     ETH_GSTRING_LEN))
+				bit[k] = i;
+	free(gs);
+	if (err)
+		return err;
+	if (bit[0] < 0)
+		return -ENOENT;
+	err = ethtool_ioctl(ifname, &pf);
+	if (err)
+		return err;
+	if (!(pf.data & (1U << bit[0])))
+		return 0;
+	*mode = DMUX_IF_QMAP;
+	if (bit[1] >= 0 && (pf.data & (1U << bit[1])))
+		*mode |= DMUX_IF_QMAP_V4;
+	else if (bit[2] >= 0 && (pf.data & (1U << bit[2])))
+		*mode |= DMUX_IF_QMAP_V5;
+	return 0;
+}
+
+const char *qmap_mode_name(__u32 flags)
+{
+	if (!(flags & DMUX_IF_QMAP))
+		return "off";
+	return (flags & DMUX_IF_QMAP_V4) ? "v4" : (flags & DMUX_IF_QMAP_V5) ? "v5" : "v1";
+}
+
 const char *xdp_mode_name(int mode)
 {
 	switch (mode) {
@@ -255,6 +316,7 @@ static int iface_init(struct iface *i, const char *name, int ifindex)
 	i->ifindex = ifindex;
 	read_operstate(i);
 	ethtool_drvinfo(name, i->driver, sizeof(i->driver));
+	i->have_drv_qmap = !ethtool_qmap_mode(name, &i->drv_qmap);
 	iface_xdp_query(i);
 	ethtool_stats(name, &i->et);
 	return 0;
@@ -316,6 +378,31 @@ int ifaces_collect(struct iface **list, int *n)
 	return EX_OK;
 }
 
+/* A row per mux id of channel @slot that has counted a frame: one batch read. */
+static void read_mux_rows(struct iface *i, const struct dmux_fds *f, __u32 slot)
+{
+	static struct dmux_mux_stats all[DMUX_NUM_MUX];
+
+	if (dmux_percpu_sum_range(f->mux_stats, slot * DMUX_NUM_MUX, DMUX_NUM_MUX, all,
+				  sizeof(all[0])))
+		return;
+	for (__u32 m = 0; m < DMUX_NUM_MUX; m++) {
+		__u64 tot = 0;
+		void *grown;
+
+		for (int v = 0; v < DMUX_V_MAX; v++)
+			tot += all[m].verdict[v].packets;
+		if (!tot)
+			continue;
+		grown = realloc(i->mux, (i->n_mux + 1) * sizeof(*i->mux));
+		if (!grown)
+			break;
+		i->mux = grown;
+		i->mux[i->n_mux].mux = m;
+		i->mux[i->n_mux++].s = all[m];
+	}
+}
+
 void iface_read_counters(struct iface *i, const struct dmux_fds *f)
 {
 	__u32 slot, k = i->ifindex;
@@ -334,26 +421,9 @@ void iface_read_counters(struct iface *i, const struct dmux_fds *f)
 		return;
 	slot = i->have_cfg ? i->cfg.channel % DMUX_NUM_CHANNELS : DMUX_CHAN_UNCONF;
 	i->have_stats = !dmux_percpu_sum(f->stats, slot, &i->st, sizeof(i->st));
-	if (!i->have_cfg || !(i->cfg.flags & DMUX_IF_QMAP))
-		return;
-	for (__u32 m = 0; m < DMUX_NUM_MUX; m++) {
-		struct dmux_mux_stats s;
-		__u64 tot = 0;
-
-		if (dmux_percpu_sum(f->mux_stats, slot * DMUX_NUM_MUX + m, &s, sizeof(s)))
-			continue;
-		for (int v = 0; v < DMUX_V_MAX; v++)
-			tot += s.verdict[v].packets;
-		if (!tot)
-			continue;
-		void *grown = realloc(i->mux, (i->n_mux + 1) * sizeof(*i->mux));
-
-		if (!grown)
-			break;
-		i->mux = grown;
-		i->mux[i->n_mux].mux = m;
-		i->mux[i->n_mux++].s = s;
-	}
+	/* every mux id seen on the channel, also after the mode went back to Raw-IP */
+	if (i->have_cfg)
+		read_mux_rows(i, f, slot);
 }
 
 int ifaces_open(struct iface **list, int *n, struct dmux_fds *f, int *have)
@@ -379,4 +449,10 @@ void ifaces_free(struct iface *list, int n)
 		free(list[k].et.vals);
 	}
 	free(list);
+}
+
+int qmap_stale(const struct iface *i)
+{
+	return i->have_cfg && i->have_drv_qmap &&
+	       (i->cfg.flags & DMUX_IF_QMAP_MODE) != i->drv_qmap;
 }

@@ -26,38 +26,54 @@ static int run_show(int argc, char **argv);
 static const struct command commands[] = {
 	{ "show", "[show]",
 	  "A table of every wwan / BAM-DMUX interface (name wwan*, or driver\n"
-	  "qcom_bam_dmux; -i IFACE for others): link, XDP mode and program, the\n"
-	  "dmux.bpf counters and the driver's ethtool -S counters. With -w, live\n"
-	  "rates; with -j/-p JSON; with --prometheus the text exposition format.\n",
+	  "qcom_bam_dmux; -i IFACE for others): link, XDP mode and program, QMAP\n"
+	  "mode (marked ! when the driver's differs: dmux-stat refresh), the\n"
+	  "dmux.bpf counters, a row per QMAP mux id seen (packets, bytes, pass,\n"
+	  "drop, redirect, malformed) and the driver's ethtool -S counters. With\n"
+	  "-w, live rates; with -j/-p JSON; with --prometheus the text exposition\n"
+	  "format.\n",
 	  run_show },
 	{ "attach", "attach IFACE [--mode native|generic] [--policy allow|deny]\n"
-	  "\t[--channel N] [--qmap off|v1|v5]",
+	  "\t[--channel N] [--qmap auto|off|v1|v4|v5]",
 	  "Load dmux.bpf (reusing the pinned maps) and attach it to IFACE. A program\n"
 	  "already there is replaced atomically (XDP_FLAGS_REPLACE): if the attach\n"
 	  "fails, the previous program stays. Switching modes keeps the old program\n"
 	  "until the new mode is known to work. An identical dmux.bpf already\n"
 	  "attached by dmux-stat in the same mode is kept (only the configuration\n"
 	  "changes). The channel is N of wwanN, else --channel, else the lowest free\n"
-	  "one; two interfaces never share a channel's counters (--force allows it).\n",
+	  "one; two interfaces never share a channel's counters (--force allows it).\n"
+	  "--qmap auto (the default) takes the QMAP mode from the driver's ethtool\n"
+	  "private flags (qmap, qmap-csum-v4, qmap-csum-v5; none: Raw-IP); a mode\n"
+	  "given by hand must agree with them (--force overrides).\n",
 	  cmd_attach },
 	{ "detach", "detach IFACE",
 	  "Detach the XDP program dmux-stat attached (--force: any program).\n"
 	  "Channel configuration and counters stay.\n",
 	  cmd_detach },
-	{ "config", "config IFACE [--channel N] [--policy allow|deny] [--qmap off|v1|v5]\n"
+	{ "config", "config IFACE [--channel N] [--policy allow|deny] [--qmap auto|off|v1|v4|v5]\n"
 	  "config malformed CLASS|all pass|drop",
 	  "Change an interface's channel, default policy or QMAP mode, also of a\n"
-	  "program loaded with ip link; or the verdict of a malformed class:\n"
-	  "qmap_trunc qmap_len qmap_mux ip_trunc ip_version ip4_hdr ip6_len ip6_ext\n"
-	  "l4_trunc, or all.\n",
+	  "program loaded with ip link (--qmap as for attach); or the verdict of a\n"
+	  "malformed class: qmap_trunc qmap_len qmap_mux qmap_fmt ip_trunc ip_version\n"
+	  "ip4_hdr ip6_len ip6_ext l4_trunc, or all.\n",
 	  cmd_config },
+	{ "refresh", "refresh [IFACE...]",
+	  "Read the driver's QMAP mode (ethtool private flags) again for every\n"
+	  "interface that follows it (--qmap auto), or the IFACEs given, and update\n"
+	  "the program's configuration. Run it after ethtool --set-priv-flags: until\n"
+	  "then the program drops every frame of the new format as malformed\n"
+	  "(qmap_fmt, ip_version, ip4_hdr), it never passes them unchecked. An\n"
+	  "interface whose mode was set by hand is reported, not changed.\n",
+	  cmd_refresh },
 	{ "rule", "rule add [--id N] [src PFX] [dst PFX] [proto P] [sport A[-B]]\n"
 	  "\t[dport A[-B]] [mux N] [family 4|6] VERDICT\n"
 	  "rule del ID|all\n"
 	  "rule list",
 	  "VERDICT: pass | drop | redirect IFACE | xsk QUEUE | xsk rxq | cpu N.\n"
 	  "P: tcp udp udplite sctp icmp icmpv6 gre esp ah or a number; ports need\n"
-	  "tcp, udp, udplite or sctp; mux 0..254; N a possible CPU. Rules match in\n"
+	  "tcp, udp, udplite or sctp; N a possible CPU. mux 0..254 matches the MAP\n"
+	  "mux id of a QMAP channel's frames (never a Raw-IP frame), with any of the\n"
+	  "other fields; QMAP command frames pass whatever the rules. Rules match in\n"
 	  "ascending id (the lowest matching id decides); a new rule gets the next\n"
 	  "id unless --id. A rule that cannot match, a duplicate, or a target that\n"
 	  "does not exist is refused (exit 2). Edits are serialised by a lock on the\n"
@@ -85,7 +101,8 @@ static const char options[] =
 "      --prometheus      Prometheus text exposition (node-exporter textfile)\n"
 "      --pin-dir DIR     pinned maps (default " DMUX_PIN_DIR ")\n"
 "      --force           replace or detach an XDP program dmux-stat did not load,\n"
-"                        share a channel, unpin while attached\n"
+"                        share a channel, unpin while attached, set a --qmap\n"
+"                        mode the driver's private flags contradict\n"
 "  -d, --debug           libbpf's messages (the verifier log of a failed load)\n"
 "  -V, --version         version and libbpf version\n"
 "  -h, --help            this text; COMMAND --help: that command's\n";

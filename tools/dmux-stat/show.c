@@ -25,9 +25,27 @@ void human(char *buf, size_t len, double v, int bytes)
 
 static const char *qmap_name(const struct iface *i)
 {
-	if (!i->have_cfg || !(i->cfg.flags & DMUX_IF_QMAP))
-		return "off";
-	return (i->cfg.flags & DMUX_IF_QMAP_V5) ? "v5" : "v1";
+	return qmap_mode_name(i->have_cfg ? i->cfg.flags : 0);
+}
+
+/* A mux id's counters summed over verdicts: its total, and what XDP dropped. */
+static struct dmux_ctr mux_total(const struct dmux_mux_stats *s)
+{
+	struct dmux_ctr t = { 0 };
+
+	for (int v = 0; v < DMUX_V_MAX; v++) {
+		t.packets += s->verdict[v].packets;
+		t.bytes += s->verdict[v].bytes;
+	}
+	return t;
+}
+
+static struct dmux_ctr mux_dropped(const struct dmux_mux_stats *s)
+{
+	return (struct dmux_ctr){
+		s->verdict[DMUX_V_DROP].packets + s->verdict[DMUX_V_REDIRECT_ERR].packets,
+		s->verdict[DMUX_V_DROP].bytes + s->verdict[DMUX_V_REDIRECT_ERR].bytes,
+	};
 }
 
 static const char *policy_name(const struct iface *i)
@@ -45,9 +63,27 @@ static void chan_str(char *b, size_t n, const struct iface *i)
 		snprintf(b, n, "-");
 }
 
+/* PACKETS BYTES PASS DROP REDIRECT MALFORMED of a channel or a mux id. */
+static void table_counts(FILE *o, const struct dmux_ctr *total, const struct dmux_ctr *verdict,
+			 __u64 mal)
+{
+	char a[32], b[32], c[32], d[32], e[32], f[32];
+	__u64 redir = 0;
+
+	for (int x = DMUX_V_REDIRECT; x <= DMUX_V_CPU; x++)
+		redir += verdict[x].packets;
+	human(a, sizeof(a), total->packets, 0);
+	human(b, sizeof(b), total->bytes, 1);
+	human(c, sizeof(c), verdict[DMUX_V_PASS].packets, 0);
+	human(d, sizeof(d), verdict[DMUX_V_DROP].packets + verdict[DMUX_V_REDIRECT_ERR].packets, 0);
+	human(e, sizeof(e), redir, 0);
+	human(f, sizeof(f), mal, 0);
+	fprintf(o, " %9s %10s %9s %9s %9s %9s", a, b, c, d, e, f);
+}
+
 void show_table(FILE *o, struct iface *v, int n)
 {
-	char a[32], b[32], c[32], d[32], e[32], ch[8];
+	char a[32], ch[8], qm[8];
 
 	if (!n) {
 		fprintf(o, "no wwan / BAM-DMUX interfaces (use -i IFACE for another one)\n");
@@ -59,35 +95,42 @@ void show_table(FILE *o, struct iface *v, int n)
 	for (int k = 0; k < n; k++) {
 		struct iface *i = &v[k];
 		char prog[40];
-		__u64 redir = 0, mal = 0;
+		__u64 mal = 0;
 
 		chan_str(ch, sizeof(ch), i);
 		snprintf(prog, sizeof(prog), "%s", i->prog_id ? i->prog_name : "-");
+		snprintf(qm, sizeof(qm), "%s%s", qmap_name(i), qmap_stale(i) ? "!" : "");
 		fprintf(o, "%-10s %-4s %-8s %-8s %-12.12s %-5s %-6s", i->name, ch, i->link,
-			xdp_mode_name(i->xdp_mode), prog, qmap_name(i), policy_name(i));
+			xdp_mode_name(i->xdp_mode), prog, qm, policy_name(i));
 		if (!i->have_stats) {
 			fprintf(o, " %9s %10s %9s %9s %9s %9s\n", "-", "-", "-", "-", "-", "-");
 		} else {
-			for (int x = DMUX_V_REDIRECT; x <= DMUX_V_CPU; x++)
-				redir += i->st.verdict[x].packets;
 			for (int x = 0; x < DMUX_MAL_MAX; x++)
 				mal += i->st.malformed[x].packets;
-			human(a, sizeof(a), i->st.total.packets, 0);
-			human(b, sizeof(b), i->st.total.bytes, 1);
-			human(c, sizeof(c), i->st.verdict[DMUX_V_PASS].packets, 0);
-			human(d, sizeof(d), i->st.verdict[DMUX_V_DROP].packets +
-			      i->st.verdict[DMUX_V_REDIRECT_ERR].packets, 0);
-			human(e, sizeof(e), redir, 0);
-			fprintf(o, " %9s %10s %9s %9s %9s", a, b, c, d, e);
-			human(a, sizeof(a), mal, 0);
-			fprintf(o, " %9s\n", a);
+			table_counts(o, &i->st.total, i->st.verdict, mal);
+			fputc('\n', o);
 		}
+		/* a row per mux id seen, in the channel's columns */
 		for (int m = 0; m < i->n_mux; m++) {
-			human(a, sizeof(a), i->mux[m].s.verdict[DMUX_V_PASS].packets, 0);
-			human(b, sizeof(b), i->mux[m].s.verdict[DMUX_V_DROP].packets, 0);
-			human(c, sizeof(c), i->mux[m].s.cmd.packets, 0);
-			fprintf(o, "  mux %-3u pass %s drop %s commands %s\n", i->mux[m].mux, a, b, c);
+			const struct dmux_mux_stats *s = &i->mux[m].s;
+			struct dmux_ctr t = mux_total(s);
+			char label[16];
+
+			snprintf(label, sizeof(label), "  mux %u", i->mux[m].mux);
+			fprintf(o, "%-10s %-4s %-8s %-8s %-12s %-5s %-6s", label, "", "", "", "", "", "");
+			table_counts(o, &t, s->verdict, s->malformed.packets);
+			if (s->cmd.packets) {
+				human(a, sizeof(a), s->cmd.packets, 0);
+				fprintf(o, "  commands %s", a);
+			}
+			fputc('\n', o);
 		}
+		if (qmap_stale(i))
+			fprintf(o, "  ! QMAP: the program has %s, the driver %s: frames are dropped as "
+				"malformed until 'dmux-stat refresh %s'%s\n", qmap_name(i),
+				qmap_mode_name(i->drv_qmap), i->name,
+				(i->cfg.flags & DMUX_IF_QMAP_AUTO) ? "" : " (the mode was set by hand: "
+				"--qmap auto follows the driver)");
 		for (int s = 0; s < i->et.n; s++) {
 			human(a, sizeof(a), i->et.vals[s], 0);
 			fprintf(o, "%s  %s %s", s % 4 ? "" : (s ? "\n  ethtool" : "  ethtool"),
@@ -133,6 +176,12 @@ void show_json(FILE *o, struct iface *v, int n, const struct dmux_fds *f)
 		if (i->have_cfg)
 			jw_int(&w, "channel", i->cfg.channel);
 		jw_str(&w, "qmap", qmap_name(i));
+		if (i->have_cfg)
+			jw_str(&w, "qmap_source", (i->cfg.flags & DMUX_IF_QMAP_AUTO) ?
+			       "driver" : "manual");
+		if (i->have_drv_qmap)
+			jw_str(&w, "qmap_driver", qmap_mode_name(i->drv_qmap));
+		jw_bool(&w, "qmap_stale", qmap_stale(i));
 		jw_str(&w, "policy", policy_name(i));
 		jw_obj(&w, "xdp");
 		jw_str(&w, "mode", xdp_mode_name(i->xdp_mode));
@@ -155,10 +204,16 @@ void show_json(FILE *o, struct iface *v, int n, const struct dmux_fds *f)
 		if (i->n_mux) {
 			jw_arr(&w, "mux");
 			for (int m = 0; m < i->n_mux; m++) {
+				const struct dmux_mux_stats *s = &i->mux[m].s;
+				struct dmux_ctr t = mux_total(s), d = mux_dropped(s);
+
 				jw_obj(&w, NULL);
 				jw_int(&w, "mux_id", i->mux[m].mux);
-				jctrs(&w, "verdict", i->mux[m].s.verdict, DMUX_V_MAX, dmux_verdict_name);
-				jctr(&w, "cmd", &i->mux[m].s.cmd);
+				jctr(&w, "total", &t);
+				jctr(&w, "dropped", &d);
+				jctrs(&w, "verdict", s->verdict, DMUX_V_MAX, dmux_verdict_name);
+				jctr(&w, "malformed", &s->malformed);
+				jctr(&w, "cmd", &s->cmd);
 				jw_end_obj(&w);
 			}
 			jw_end_arr(&w);
@@ -301,6 +356,35 @@ void show_prometheus(FILE *o, struct iface *v, int n, const struct dmux_fds *f)
 					dmux_verdict_name(x),
 					(unsigned long long)i->mux[m].s.verdict[x].packets);
 			}
+	});
+	PROM_FAMILY("dmux_mux_bytes_total", "counter", "Bytes by QMAP mux id and verdict.", {
+		for (int m = 0; m < i->n_mux; m++)
+			for (int x = 0; x < DMUX_V_MAX; x++) {
+				fprintf(o, "dmux_mux_bytes_total{");
+				prom_labels(o, i);
+				fprintf(o, ",mux_id=\"%u\",verdict=\"%s\"} %llu\n", i->mux[m].mux,
+					dmux_verdict_name(x),
+					(unsigned long long)i->mux[m].s.verdict[x].bytes);
+			}
+	});
+	PROM_FAMILY("dmux_mux_malformed_packets_total", "counter",
+		    "Malformed frames by QMAP mux id.", {
+		for (int m = 0; m < i->n_mux; m++) {
+			fprintf(o, "dmux_mux_malformed_packets_total{");
+			prom_labels(o, i);
+			fprintf(o, ",mux_id=\"%u\"} %llu\n", i->mux[m].mux,
+				(unsigned long long)i->mux[m].s.malformed.packets);
+		}
+	});
+	PROM_FAMILY("dmux_qmap_stale", "gauge",
+		    "1 when the program's QMAP mode differs from the driver's (dmux-stat refresh).", {
+		if (!i->have_cfg || !i->have_drv_qmap)
+			continue;
+		fprintf(o, "dmux_qmap_stale{");
+		prom_labels(o, i);
+		prom_label(o, "qmap", qmap_name(i));
+		prom_label(o, "driver", qmap_mode_name(i->drv_qmap));
+		fprintf(o, "} %d\n", qmap_stale(i));
 	});
 	PROM_FAMILY("dmux_driver_stat", "untyped", "Driver counters (ethtool -S).", {
 		for (int s = 0; s < i->et.n; s++) {

@@ -82,7 +82,7 @@ man_ok=1
 for c in 0 1 2 3 4 5 6 7 8 9; do grep -q "^\.IP $c\$" "$HERE/../dmux-stat.8" || man_ok=""; done
 if [ -n "$man_ok" ]; then ok "man page documents exit codes 0-9"; else not_ok "man page documents exit codes 0-9"; fi
 check "--help lists every option and command (family, --debug, --version, unpin)" bash -c \
-	"h=\$('$D' --help) && for w in family --debug --version --pin-dir --force --prometheus unpin 'rule add' status; do \
+	"h=\$('$D' --help) && for w in family --debug --version --pin-dir --force --prometheus unpin refresh 'rule add' status; do \
 	 echo \"\$h\" | grep -q -- \"\$w\" || { echo \"missing \$w\"; exit 1; }; done"
 check "per-command help: rule --help and help attach, exit 0" bash -c \
 	"'$D' rule --help | grep -q 'udplite' && '$D' help attach | grep -q 'XDP_FLAGS_REPLACE' && '$D' attach -h | grep -q -- '--qmap'"
@@ -296,6 +296,38 @@ check "prometheus: parses, one labelled series per verdict, values equal -j" \
 	"dmux_mux_packets_total{interface=\"wwan3\",channel=\"3\",mux_id=\"7\",verdict=\"pass\"}=4" \
 	"dmux_xdp_attached{interface=\"wwan3\",channel=\"3\",mode=\"generic\",prog=\"dmux_xdp\"}=1"
 
+# MAPv4: a frame of another format (here MAPv5) is qmap_fmt, dropped, and
+# counted on its mux id; a mux rule drops mux 2's frames; a row per mux id
+"$D" config wwan3 --qmap v4 >/dev/null
+"$D" rule add mux 2 proto udp drop >/dev/null
+send wwan3 qmap4:3:mux=2 qmap4:2:mux=1 qmap5:2:mux=2 >/dev/null
+if wait_eq wwan3 'M("wwan3",2)["total"]["packets"]' 5 >"$TMP/w" &&
+   expect_all wwan3 "I('wwan3')['qmap']=v4" "I('wwan3')['qmap_source']=manual" \
+	"M('wwan3',2)['dropped']['packets']=5" "M('wwan3',2)['malformed']['packets']=2" \
+	"M('wwan3',1)['verdict']['pass']['packets']=2" "M('wwan3',1)['dropped']['packets']=0" \
+	"C('wwan3','malformed','qmap_fmt','packets')=2" "I('wwan3')['qmap_stale']=False" >"$TMP/e" &&
+   "$D" -i wwan3 | grep -Eq '^  mux 2 +5 +'; then
+	ok "qmap v4 channel: mux rule, qmap_fmt for a MAPv5 frame, rows per mux id"
+else
+	not_ok "qmap v4 channel: mux rule, qmap_fmt for a MAPv5 frame, rows per mux id" \
+		"$(cat "$TMP/w" "$TMP/e"; "$D" -i wwan3)"
+fi
+"$D" rule del all >/dev/null
+# --qmap auto: the driver's private flags; tun has none: Raw-IP
+"$D" config wwan3 --qmap auto >/dev/null
+"$D" refresh -j wwan3 >"$TMP/refresh.json"
+"$D" refresh >"$TMP/refresh.txt"
+if expect_all wwan3 "I('wwan3')['qmap']=off" "I('wwan3')['qmap_source']=driver" \
+	"'qmap_driver' in I('wwan3')=False" >"$TMP/e" &&
+   "$PY" -c 'import json,sys; r=json.load(sys.stdin)["interfaces"]; assert r == [{"ifname": "wwan3",
+	"qmap": "off", "qmap_source": "driver", "previous": "off", "changed": False}], r' \
+	<"$TMP/refresh.json" && grep -q "^wwan3: qmap off (driver), unchanged" "$TMP/refresh.txt" &&
+   rc_is 4 "$D" refresh nosuch0 && rc_is 2 "$D" refresh tunx; then
+	ok "--qmap auto on a driver without private flags: Raw-IP; refresh (-j), exit 4 and 2"
+else
+	not_ok "--qmap auto on a driver without private flags: Raw-IP; refresh" \
+		"$(cat "$TMP/e" "$TMP/refresh.json" "$TMP/refresh.txt")"
+fi
 "$D" config wwan3 --qmap off >/dev/null
 UX='ux"q\z'
 if ip tuntap add dev "$UX" mode tun 2>"$TMP/ux.err"; then

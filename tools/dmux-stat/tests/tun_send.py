@@ -6,7 +6,11 @@ sees it.
 
 usage: tun_send.py IFNAME SPEC... [--pps N --seconds S]
 SPEC = KIND:COUNT[:key=value,...]; KIND one of udp4 udp6 tcp4 icmp4 frag4
-short (4-byte frame starting 0x45) qmap5 (MAPv5 + csum header + udp4).
+short (4-byte frame starting 0x45) qmap1 (MAPv1 + udp4) qmap4 (MAPv1 header +
+udp4 + MAPv4 trailer) qmap5 (MAPv5 + csum header + udp4): one MAP frame each,
+as the driver hands them to XDP in QMAP mode. tun takes only frames that
+begin 0x4x or 0x6x: qmap1 and qmap4 set flag bit 6, reserved outside MAPv5
+(the driver and dmux.bpf ignore it there).
 keys: src, dst, sport, dport, mux, size (IP payload bytes).
 Prints the number of frames and bytes written as JSON.
 """
@@ -70,6 +74,11 @@ def frame(kind, o):
                    o.get("dst", "2001:db8::2"))
     if kind == "short":
         return b"\x45\x00\x00\x14"
+    if kind in ("qmap1", "qmap4"):
+        inner = ip4(17, udp(sport, dport, size), src4, dst4)
+        pad = -len(inner) % 4
+        return struct.pack("!BBH", 0x40 | pad, int(o.get("mux", 1)), len(inner) + pad) + inner + \
+            b"\0" * pad + (b"\0" * 8 if kind == "qmap4" else b"")
     if kind == "qmap5":
         inner = ip4(17, udp(sport, dport, size), src4, dst4)
         return struct.pack("!BBH", 0x40, int(o.get("mux", 1)), len(inner)) + \
