@@ -122,15 +122,17 @@ sim_inject() {
 	done
 	printf "$_fmt" > "$SIM/inject"
 }
-# load_rmnet: the kernel's rmnet, loaded if it is a module somewhere (the
-# lts guest's /opt/bam-dmux/rmnet/rmnet.ko, built by make rmnet, or
-# BD_RMNET_KO). Sets BD_RMNET (1: there) and BD_RMNET_LOADED (1: loaded here,
+# load_rmnet: the kernel's rmnet, built in (the debug kernel) or loaded if it
+# is a module somewhere (the lts guest's /opt/bam-dmux/rmnet/rmnet.ko, built
+# by make rmnet, or BD_RMNET_KO). Sets BD_RMNET (1: there) and BD_RMNET_LOADED (1: loaded here,
 # rmmod it at the end).
 load_rmnet() {
 	_ko=${BD_RMNET_KO:-$BD_ROOT/rmnet/rmnet.ko}
 	BD_RMNET=1 BD_RMNET_LOADED=0
 	if [ -d /sys/module/rmnet ]; then
 		:
+	elif [ -r /proc/config.gz ] && zcat /proc/config.gz | grep -qx 'CONFIG_RMNET=y'; then
+		:	# built in (the debug kernel): no module directory to see
 	elif { [ -f "$_ko" ] && insmod "$_ko"; } || modprobe -q rmnet 2>/dev/null; then
 		BD_RMNET_LOADED=1
 	else

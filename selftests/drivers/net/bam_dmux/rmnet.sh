@@ -4,24 +4,17 @@
 # lts guest /opt/bam-dmux/rmnet/rmnet.ko, built by make rmnet: Debian's 6.12
 # has no CONFIG_RMNET), takes channel 0's Raw-IP netdev as its real device for
 # a mux_id 1 link, which comes up, goes down and is deleted; the wwan netdev
-# is ours again afterwards and rmnet unloads cleanly. No traffic through
-# rmnet: that needs the driver's QMAP mode (docs/qmap.md).
+# is ours again afterwards and rmnet unloads cleanly (if it is a module).
+# Traffic through rmnet is qmap.sh's and qmap_fw.sh's (docs/qmap.md).
 . "$(dirname "$0")/lib.sh"
 require_sim
 require_root
 
-RMNET_KO=${BD_RMNET_KO:-$BD_ROOT/rmnet/rmnet.ko}
 R=rmnet_data1
-if [ -d /sys/module/rmnet ]; then
-	log "rmnet already in the kernel"
-elif [ -f "$RMNET_KO" ]; then
-	insmod "$RMNET_KO" || fail "insmod $RMNET_KO"
-	log "loaded $RMNET_KO"
-elif modprobe -q rmnet 2>/dev/null; then
-	log "loaded the kernel's rmnet"
-else
-	skip "no rmnet: no $RMNET_KO (make rmnet; lts guest only) and no CONFIG_RMNET in $(uname -r)"
-fi
+load_rmnet
+[ "$BD_RMNET" = 1 ] ||
+	skip "no rmnet: no rmnet.ko (make rmnet; lts guest only) and no CONFIG_RMNET in $(uname -r)"
+log "rmnet: $([ "$BD_RMNET_LOADED" = 1 ] && echo loaded || echo already in the kernel)"
 # a module (not built in) that nothing holds: this test unloads it at the end
 modular=0
 [ ! -r /sys/module/rmnet/refcnt ] || modular=1
