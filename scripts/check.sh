@@ -29,7 +29,7 @@ DEBUG_TESTS_FULL="probe.sh channels.sh ping.sh ping_all.sh udp.sh mtu.sh dyn_mtu
 	tx_hold.sh qmap.sh qmap_fw.sh dmux_stat_qmap.sh reload.sh unload.sh"
 DEBUG_TESTS_CI="ping.sh udp.sh dyn_mtu.sh runtime_pm.sh malformed.sh xdp_basic.sh xdp_redirect.sh
 	dmux_stat.sh xdp_flood.sh modem_power.sh pc_race.sh no_a2_pc.sh modem_crash.sh lose_irq.sh qmap.sh
-	qmap_fw.sh reload.sh"
+	reload.sh"
 if [ "$FULL" = 1 ]; then
 	DEBUG_TESTS=${DEBUG_TESTS:-$DEBUG_TESTS_FULL}
 else
