@@ -274,6 +274,15 @@ host_opened() { [ $(( $(sim_get state open_host) >> $1 & 1 )) = 1 ]; }
 
 # Runtime PM status of the BAM-DMUX device
 rpm_status() { cat "$(bd_dev)/power/runtime_status"; }
+# pm_fixed_delay [MS]: a fixed autosuspend delay (default 900 ms), for a test that idles the
+# host again and again: between short power collapses the driver's adaptive delay doubles up
+# to 10 s, and each wait for "suspended" would wait that long (autosuspend.sh tests the
+# adaptation). A write of a value the adaptation never takes (it takes 1, 2, 4, 8 and 10 s)
+# ends it until the next bind; mainline's driver just takes the value.
+pm_fixed_delay() {
+	echo "${1:-900}" > "$(bd_dev)/power/autosuspend_delay_ms" ||
+		fail "cannot write $(bd_dev)/power/autosuspend_delay_ms"
+}
 
 # udp_exchange h2m|m2h CH COUNT SIZE: COUNT datagrams of SIZE bytes from one
 # end of channel CH to the other, counted and checked by the receiver.

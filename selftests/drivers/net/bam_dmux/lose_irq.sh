@@ -16,6 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 require_sim
 bd_setup
+pm_fixed_delay
 drv_counts || skip "needs the driver's debugfs"
 
 ch=3

@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 require_sim
 bd_setup
+pm_fixed_delay
 
 ch=2
 w=$(wwan_of $ch)

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 require_sim
 bd_setup
+pm_fixed_delay
 
 ch=5
 quiet_all

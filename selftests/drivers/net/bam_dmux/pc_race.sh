@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 require_sim
 bd_setup
+pm_fixed_delay
 
 ch=3
 quiet_all
