@@ -74,7 +74,7 @@ BUILD=$BAM_DMUX_ROOT/build
 # from tinyconfig + kernel/debug.config, in $CACHE/debug/build/<version>-<DKHASH>/ (DKBUILD:
 # the newest finished one of this fragment, empty if none; DKREL its release, DKIMAGE its Image).
 DKSUITE=trixie-backports
-DKRECIPE=1	# bump when the way debug-kernel.sh builds changes
+DKRECIPE=2	# bump when the way debug-kernel.sh builds changes
 DKFRAG=$BAM_DMUX_ROOT/kernel/debug.config
 DKHASH=$({ echo "$DKRECIPE $ARCH"; cat "$DKFRAG" 2>/dev/null; } | sha256sum | cut -c1-12)
 DKBUILD=
