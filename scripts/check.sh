@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# check.sh TIER...: run the named test tiers (deps build lint test-host vm-lts vm-debug vm-fault
-# vm-canary; test-vm: the vm tiers of $BAM_DMUX_KERNELS, default "lts debug"), print each
+# check.sh TIER...: run the named test tiers (deps build lint test-host vm-lts build-debug vm-debug
+# vm-debug-pm vm-fault vm-canary; test-vm: the vm tiers of $BAM_DMUX_KERNELS, default
+# "lts debug"; the guest tiers two at a time, CHECK_JOBS), print each
 # one's TAP on stdout and save it as build/results/<tier>.tap (logs in build/results/logs/),
 # then print scripts/summary.sh's "N passed, N failed, N skipped" as the last line.
 # Exits non-zero if anything failed. A step that fails or crashes is a "not ok" case, never
@@ -23,17 +24,22 @@ QUICK=$([ "$FULL" = 1 ] && echo 0 || echo 1)
 # On the debug kernel never mainline's fidelity cases (that module is built for 6.12 only) or
 # ack_timeout.sh (in the fault tier); each test gets 900 s, not 300, as everything runs about
 # 3x slower there (KASAN, lockdep, kmemleak, DMA-API debug).
+# Two tiers, two guests side by side: vm-debug the data path, vm-debug-pm power and the
+# modem's life.
 DEBUG_TESTS_FULL="probe.sh channels.sh ping.sh ping_all.sh udp.sh mtu.sh dyn_mtu.sh
-	backpressure.sh runtime_pm.sh autosuspend.sh malformed.sh xdp_basic.sh xdp_adjust.sh xdp_redirect.sh
-	xdp_modes.sh dmux_stat.sh xdp_flood.sh modem_power.sh pc_race.sh no_a2_pc.sh modem_crash.sh lose_irq.sh
-	tx_hold.sh qmap.sh qmap_fw.sh dmux_stat_qmap.sh reload.sh unload.sh"
-DEBUG_TESTS_CI="ping.sh udp.sh dyn_mtu.sh runtime_pm.sh malformed.sh xdp_basic.sh xdp_redirect.sh
-	dmux_stat.sh xdp_flood.sh modem_power.sh pc_race.sh no_a2_pc.sh modem_crash.sh lose_irq.sh qmap.sh
-	reload.sh"
+	backpressure.sh malformed.sh xdp_basic.sh xdp_adjust.sh xdp_redirect.sh xdp_modes.sh dmux_stat.sh
+	xdp_flood.sh qmap.sh qmap_fw.sh dmux_stat_qmap.sh reload.sh unload.sh"
+DEBUG_PM_TESTS_FULL="runtime_pm.sh autosuspend.sh modem_power.sh pc_race.sh no_a2_pc.sh
+	modem_crash.sh lose_irq.sh tx_hold.sh"
+DEBUG_TESTS_CI="ping.sh udp.sh dyn_mtu.sh malformed.sh xdp_basic.sh xdp_redirect.sh dmux_stat.sh
+	xdp_flood.sh qmap.sh reload.sh"
+DEBUG_PM_TESTS_CI="runtime_pm.sh modem_power.sh pc_race.sh no_a2_pc.sh modem_crash.sh lose_irq.sh"
 if [ "$FULL" = 1 ]; then
 	DEBUG_TESTS=${DEBUG_TESTS:-$DEBUG_TESTS_FULL}
+	DEBUG_PM_TESTS=${DEBUG_PM_TESTS:-$DEBUG_PM_TESTS_FULL}
 else
 	DEBUG_TESTS=${DEBUG_TESTS:-$DEBUG_TESTS_CI}
+	DEBUG_PM_TESTS=${DEBUG_PM_TESTS:-$DEBUG_PM_TESTS_CI}
 fi
 DEBUG_TEST_TIMEOUT=${DEBUG_TEST_TIMEOUT:-900}
 VM_TESTS=${VM_TESTS:-/opt/bam-dmux/selftests/drivers/net/bam_dmux/run_tests}
@@ -272,6 +278,11 @@ tier_vm-debug() {
 	vm_suite debug "$VM_DEBUG_TIMEOUT" "BD_QUICK=$QUICK" "BD_TEST_TIMEOUT=$DEBUG_TEST_TIMEOUT" \
 		"$VM_TESTS" $DEBUG_TESTS
 }
+# shellcheck disable=SC2086
+tier_vm-debug-pm() {
+	vm_suite debug "$VM_DEBUG_TIMEOUT" "BD_QUICK=$QUICK" "BD_TEST_TIMEOUT=$DEBUG_TEST_TIMEOUT" \
+		"$VM_TESTS" $DEBUG_PM_TESTS
+}
 # fault injection: the tests skip (exit 4) where the kernel lacks the facility
 tier_vm-fault() {
 	# shellcheck disable=SC2086
@@ -300,28 +311,28 @@ tier_vm-canary() {
 	done
 }
 
-# vm-debug, vm-fault and vm-canary run what build-debug built: name it before them (test-vm does).
-[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts build-debug vm-debug vm-fault vm-canary test-vm)" >&2; exit 2; }
+# vm-debug, vm-debug-pm, vm-fault and vm-canary run what build-debug built: name it before them
+# (test-vm does).
+[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts build-debug vm-debug vm-debug-pm vm-fault vm-canary test-vm)" >&2; exit 2; }
 tiers=()
 for tier in "$@"; do
 	if [ "$tier" = test-vm ]; then
 		want_kernel lts && tiers+=(vm-lts)
-		if want_kernel debug; then tiers+=(build-debug vm-debug vm-fault vm-canary); fi
+		if want_kernel debug; then tiers+=(build-debug vm-debug vm-debug-pm vm-fault vm-canary); fi
 	else
 		tiers+=("$tier")
 	fi
+	declare -F "tier_$tier" >/dev/null || [ "$tier" = test-vm ] ||
+		{ echo "check: unknown tier '$tier'" >&2; exit 2; }
 done
-trap debug_kernel_stop EXIT
-check_t0=$SECONDS
-files=()
-for tier in "${tiers[@]}"; do
-	declare -F "tier_$tier" >/dev/null || { echo "check: unknown tier '$tier'" >&2; exit 2; }
-	tap=$RESULTS/$tier.tap
-	files+=("$tap")
+
+# run_tier TIER: one tier in a subshell (whatever happens inside, it ends with its plan or a
+# failure), its TAP in $RESULTS/TIER.tap and on stdout.
+run_tier() {
+	local t0=$SECONDS cnt
+	tier=$1 tap=$RESULTS/$1.tap
 	: >"$tap"
 	echo "# tier $tier" >&2
-	t0=$SECONDS
-	# in a subshell: whatever happens inside, the tier ends with its plan or a failure
 	(
 		n=0
 		emit "TAP version 13"
@@ -333,6 +344,71 @@ for tier in "${tiers[@]}"; do
 		emit "not ok $((cnt + 1)) $tier: tier crashed" "1..$((cnt + 1))"
 	fi
 	emit "# tier $tier took $((SECONDS - t0)) s"
+}
+
+# The guest tiers (and build-debug, which mostly waits for the background build) run
+# CHECK_JOBS at a time, default 2: a TCG guest keeps less than one of the machine's two cores
+# busy (the tests wait on timers, the modem and each other), so two guests side by side take
+# little longer than one (docs/testing.md, "Two guests at a time"). They start in the order
+# given; a debug-kernel tier waits until build-debug has finished. A finished tier's TAP is
+# printed whole, so that two tiers never interleave on stdout.
+CHECK_JOBS=${CHECK_JOBS:-2}
+POOL=$RESULTS/.pool
+is_pooled() { case "$1" in vm-* | build-debug) return 0 ;; *) return 1 ;; esac; }
+pool_pop() {	# prints the next tier of the queue, or fails when it is empty
+	local next
+	{
+		flock 8
+		next=$(head -n 1 "$POOL.queue")
+		[ -n "$next" ] || return 1
+		sed -i 1d "$POOL.queue"
+		echo "$next"
+	} 8>"$POOL.lock"
+}
+pool_worker() {
+	local t
+	while t=$(pool_pop); do
+		if [ "$t" != vm-lts ] && [ -f "$POOL.wait-build-debug" ]; then
+			echo "# $t: waiting for build-debug" >&2
+			# a tier of another worker, not a process of ours: its marker file is the
+			# only thing to wait on
+			while [ -f "$POOL.wait-build-debug" ]; do sleep 1; done
+		fi
+		run_tier "$t" >/dev/null
+		[ "$t" != build-debug ] || rm -f "$POOL.wait-build-debug"
+		{ flock 8; cat "$RESULTS/$t.tap"; } 8>"$POOL.lock"
+	done
+}
+run_pool() {	# TIER...: the pooled tiers
+	local w pids
+	if [ "$CHECK_JOBS" -le 1 ] || [ $# -le 1 ]; then
+		for t in "$@"; do run_tier "$t"; done
+		return
+	fi
+	printf '%s\n' "$@" >"$POOL.queue"
+	rm -f "$POOL.wait-build-debug"
+	if [[ " $* " == *" build-debug "* ]]; then : >"$POOL.wait-build-debug"; fi
+	pids=()
+	for ((w = 0; w < CHECK_JOBS; w++)); do
+		pool_worker &
+		pids+=($!)
+	done
+	wait "${pids[@]}"	# not the background debug kernel build
+	rm -f "$POOL.queue" "$POOL.lock" "$POOL.wait-build-debug"
+}
+
+trap debug_kernel_stop EXIT
+check_t0=$SECONDS
+files=() pooled=()
+for tier in "${tiers[@]}"; do
+	files+=("$RESULTS/$tier.tap")
+	if is_pooled "$tier"; then
+		pooled+=("$tier")
+		continue
+	fi
+	[ ${#pooled[@]} -eq 0 ] || { run_pool "${pooled[@]}"; pooled=(); }
+	run_tier "$tier"
 done
+[ ${#pooled[@]} -eq 0 ] || run_pool "${pooled[@]}"
 echo "# check: ${tiers[*]}: $((SECONDS - check_t0)) s in all"
 scripts/summary.sh "${files[@]}"
