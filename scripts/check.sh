@@ -368,7 +368,7 @@ pool_pop() {	# prints the next tier of the queue, or fails when it is empty
 pool_worker() {
 	local t
 	while t=$(pool_pop); do
-		if [ "$t" != vm-lts ] && [ -f "$POOL.wait-build-debug" ]; then
+		if [[ "$t" == vm-* && "$t" != vm-lts && -f "$POOL.wait-build-debug" ]]; then
 			echo "# $t: waiting for build-debug" >&2
 			# a tier of another worker, not a process of ours: its marker file is the
 			# only thing to wait on
