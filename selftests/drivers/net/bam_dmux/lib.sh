@@ -360,13 +360,18 @@ bd_env_file() {
 # NETIF's BAM-DMUX channel (empty when NETIF is not one), BD_SIM_END=1 when
 # NETIF's far end is the simulator's mdm (its counters then count the test),
 # BD_ENV_CONF to the keys configured (empty: the simulator's defaults).
-bd_env() {
-	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
+# bd_env_configured: load net.config; true when any key is set (sets _configured)
+bd_env_configured() {
 	bd_env_file "$BD_NETCONF"
 	_configured=
 	for _k in $BD_ENV_KEYS; do
 		eval "[ -z \"\${$_k:-}\" ] || _configured=\"\$_configured $_k\""
 	done
+	[ -n "$_configured" ]
+}
+bd_env() {
+	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
+	bd_env_configured
 	if has_sim; then
 		bd_setup
 	elif [ -z "$_configured" ]; then
