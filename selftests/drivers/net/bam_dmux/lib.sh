@@ -72,9 +72,11 @@ bd_dev() {
 }
 
 has_sim() { [ -d "$SIM" ]; }
+# require_sim [WHY]: skip unless the simulated modem is there (a phone: never),
+# saying why the test needs it
 require_sim() {
 	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
-	has_sim || skip "needs the simulated modem"
+	has_sim || skip "needs the simulated modem${1:+: $1}"
 }
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 

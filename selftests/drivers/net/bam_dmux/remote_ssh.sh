@@ -9,7 +9,7 @@
 # exactly); an unreachable host fails remote_cmd. The whole suite's dry run:
 # docs/testing.md, "Environment".
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "a dry run of REMOTE_TYPE=ssh against the simulator's namespace"
 require_root
 dir=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
