@@ -130,7 +130,7 @@ file_lists() {
 	need="/usr/sbin/dmux-stat /usr/share/man/man8/dmux-stat.8.gz /usr/lib/bpf/bam-dmux/dmux.bpf.o"
 	for f in $need; do grep -qx "$f" "$tmp/stat.list" || { echo "dmux-stat: no $f"; return 1; }; done
 	need="$KSFT/run_kselftest.sh $KSFT/kselftest-list.txt $KSFT/kselftest/runner.sh $T/run_tests
-		$T/lib.sh $T/bd.env $T/net.config.example $T/settings $LIBDIR/bin/dmux_udp $LIBDIR/bpf/test/xdp_pass.o"
+		$T/lib.sh $T/bd.env $T/net.config.example $T/dmux_udp.c $T/settings $LIBDIR/bin/dmux_udp $LIBDIR/bpf/test/xdp_pass.o"
 	for f in $need; do grep -qx "$f" "$tmp/st.list" || { echo "selftests: no $f"; return 1; }; done
 	# the example only: a net.config would configure every owner's tests
 	! grep -qx "$T/net.config" "$tmp/st.list" || { echo "selftests: ships a net.config"; return 1; }
@@ -301,7 +301,7 @@ check "scripts/mkdeb.sh again: same file lists" rebuild
 # no dpkg or dkms: dpkg ran on the host), then modprobe and the installed selftests there
 # (tests/deb/guest_install.sh). DEB_VM=0 leaves it out; DEB_VM_TESTS names the tests.
 GUEST_CASES="install modprobe dmux-stat selftests"
-GUEST_TESTS=${DEB_VM_TESTS:-udp.sh dmux_stat.sh xdp_adjust.sh}
+GUEST_TESTS=${DEB_VM_TESTS:-udp.sh dmux_stat.sh}
 guest_desc() {
 	case $1 in
 	install) echo "guest: files of the three packages and the DKMS module at /, mainline's module in the in-tree place, modinfo -n names updates/dkms" ;;
