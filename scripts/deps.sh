@@ -262,7 +262,7 @@ if [ "$WANT_ROOTFS" = 1 ] && [ ! -s "$ROOTFS" ]; then
 	trap - EXIT
 	log "rootfs: $ROOTFS ($(du -h "$ROOTFS" | cut -f1))"
 	# rootfs builds of other package lists are stale, but another work tree of an older (or
-	# newer) package list may share this cache: only those unused for 7 days go (removing
+	# newer) package list may share this cache: only those built over 7 days ago go (removing
 	# them at once made two trees rebuild each other's rootfs, and fail the VM runs between)
 	for d in "$CACHE"/rootfs/*/; do
 		[ "$d" = "$(dirname "$ROOTFS")/" ] ||
