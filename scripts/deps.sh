@@ -261,9 +261,12 @@ if [ "$WANT_ROOTFS" = 1 ] && [ ! -s "$ROOTFS" ]; then
 	rm -rf "$tmp"
 	trap - EXIT
 	log "rootfs: $ROOTFS ($(du -h "$ROOTFS" | cut -f1))"
-	# rootfs builds of other package lists are stale
+	# rootfs builds of other package lists are stale, but another work tree of an older (or
+	# newer) package list may share this cache: only those built over 7 days ago go (removing
+	# them at once made two trees rebuild each other's rootfs, and fail the VM runs between)
 	for d in "$CACHE"/rootfs/*/; do
-		[ "$d" = "$(dirname "$ROOTFS")/" ] || rm -rf "$d"
+		[ "$d" = "$(dirname "$ROOTFS")/" ] ||
+			[ -n "$(find "$d" -maxdepth 1 -name rootfs.cpio.gz -mtime -7)" ] || rm -rf "$d"
 	done
 fi
 

@@ -19,7 +19,8 @@ KSERIES=6.12
 
 # The arm64 guest rootfs: Debian suite and packages (the cache key hashes these).
 ROOTFS_SUITE=bookworm
-ROOTFS_PKGS="busybox-static dash bash coreutils findutils iproute2 bpftool kmod ethtool nftables libbpf1 libelf1 zlib1g liblzma5 libzstd1 tcpdump"
+# dropbear-bin (server and dbclient, with its libraries): remote_ssh.sh's real ssh far end
+ROOTFS_PKGS="busybox-static dash bash coreutils findutils iproute2 bpftool kmod ethtool nftables libbpf1 libelf1 zlib1g liblzma5 libzstd1 tcpdump dropbear-bin libtomcrypt1 libtommath1 libcrypt1"
 ROOTFS_RECIPE=4	# bump when the way deps.sh builds the rootfs changes
 
 _bd_krel_complete() {

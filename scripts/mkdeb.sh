@@ -134,6 +134,9 @@ subst packaging/selftests/bd.env.in >"$t/bd.env"
 chmod 0644 "$t/bd.env"
 # an example of the traffic tests' environment (net.config itself is the owner's)
 install -m 0644 packaging/selftests/net.config.example "$t/"
+# dmux_udp's source: the far end (REMOTE_TYPE=ssh) needs dmux_udp on its PATH, built for its
+# own architecture (cc -O2 -o dmux_udp dmux_udp.c)
+install -m 0644 "$TESTS_SRC/dmux_udp.c" "$t/"
 # shellcheck disable=SC2016
 timeout=$(sed -n 's/^TIMEOUT=${BD_TEST_TIMEOUT:-\([0-9]*\)}$/\1/p' "$TESTS_SRC/run_tests")
 printf 'timeout=%s\n' "${timeout:-300}" >"$t/settings"

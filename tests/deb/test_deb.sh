@@ -39,7 +39,7 @@ check() {
 	fi
 }
 
-PLAN=12
+PLAN=16
 missing=
 for tool in dpkg-deb dpkg dpkg-query file modinfo depmod modprobe cpio "${CROSS_COMPILE}gcc" clang; do
 	command -v "$tool" >/dev/null || missing="$missing $tool"
@@ -130,7 +130,7 @@ file_lists() {
 	need="/usr/sbin/dmux-stat /usr/share/man/man8/dmux-stat.8.gz /usr/lib/bpf/bam-dmux/dmux.bpf.o"
 	for f in $need; do grep -qx "$f" "$tmp/stat.list" || { echo "dmux-stat: no $f"; return 1; }; done
 	need="$KSFT/run_kselftest.sh $KSFT/kselftest-list.txt $KSFT/kselftest/runner.sh $T/run_tests
-		$T/lib.sh $T/bd.env $T/net.config.example $T/settings $LIBDIR/bin/dmux_udp $LIBDIR/bpf/test/xdp_pass.o"
+		$T/lib.sh $T/bd.env $T/net.config.example $T/dmux_udp.c $T/settings $LIBDIR/bin/dmux_udp $LIBDIR/bpf/test/xdp_pass.o"
 	for f in $need; do grep -qx "$f" "$tmp/st.list" || { echo "selftests: no $f"; return 1; }; done
 	# the example only: a net.config would configure every owner's tests
 	! grep -qx "$T/net.config" "$tmp/st.list" || { echo "selftests: ships a net.config"; return 1; }
@@ -295,6 +295,55 @@ rebuild() {
 	files "$ST_DEB" | diff "$tmp/st.list" - && files "$DKMS_DEB" | diff "$tmp/dkms.list" -
 }
 check "scripts/mkdeb.sh again: same file lists" rebuild
+
+# 10. install and run, in the arm64 guest on Debian's 6.12 (selftests/vm/run): the packages'
+# files (unpacked above) and the DKMS module built above put in place at / (the guest image has
+# no dpkg or dkms: dpkg ran on the host), then modprobe and the installed selftests there
+# (tests/deb/guest_install.sh). DEB_VM=0 leaves it out; DEB_VM_TESTS names the tests.
+GUEST_CASES="install modprobe dmux-stat selftests"
+GUEST_TESTS=${DEB_VM_TESTS:-dmux_stat.sh}
+guest_desc() {
+	case $1 in
+	install) echo "guest: files of the three packages and the DKMS module at /, mainline's module in the in-tree place, modinfo -n names updates/dkms" ;;
+	modprobe) echo "guest: modprobe qcom_bam_dmux loads the DKMS build (its build ID) and it binds 8 channels" ;;
+	dmux-stat) echo "guest: /usr/sbin/dmux-stat runs; man page and dmux.bpf.o in place" ;;
+	selftests) echo "guest: run_kselftest.sh from $KSFT runs $GUEST_TESTS, all pass, /opt/bam-dmux hidden; guest log clean" ;;
+	esac
+}
+vm_missing=
+[ "${DEB_VM:-1}" = 1 ] || vm_missing="DEB_VM=$DEB_VM"
+command -v qemu-system-aarch64 >/dev/null || vm_missing="$vm_missing qemu-system-aarch64"
+for f in build/kmod-lts/sim/bam_dmux_sim.ko build/arm64-bin/dmux_udp "$ko"; do
+	[ -f "$f" ] || vm_missing="$vm_missing $f"
+done
+if [ -n "$vm_missing" ]; then
+	for c in $GUEST_CASES; do
+		n=$((n + 1))
+		echo "ok $n $(guest_desc "$c") # SKIP missing:$vm_missing"
+	done
+else
+	S=$tmp/share
+	mkdir -p "$S/root"
+	for d in "$DKMS_DEB" "$STAT_DEB" "$ST_DEB"; do dpkg-deb -x "$d" "$S/root"; done
+	install -D -m 0644 "$ko" "$S/root/lib/modules/$KREL/updates/dkms/qcom_bam_dmux.ko"
+	cp tests/deb/guest_install.sh "$S/"
+	bid=$(file -b "$ko" | sed -n 's/.*BuildID\[sha1\]=\([0-9a-f]*\).*/\1/p')
+	v0=$(date +%s)
+	selftests/vm/run --share "$S" --timeout "${DEB_VM_TIMEOUT:-900}" --log "$tmp/console.log" -- \
+		"sh ./guest_install.sh $KREL $bid $GUEST_TESTS" >"$tmp/vm.out" 2>&1
+	vrc=$?
+	echo "# guest: exit $vrc, $(( $(date +%s) - v0 )) s (initrd, boot and all); $(grep -o 'run_kselftest.sh: exit.*' "$tmp/vm.out" | head -n 1)"
+	for c in $GUEST_CASES; do
+		# the last case also needs a clean guest (selftests/vm/run's exit: no oops, no taint)
+		if grep -qx "PASS $c" "$S/results" 2>/dev/null && { [ "$c" != selftests ] || [ "$vrc" = 0 ]; }; then
+			ok "$(guest_desc "$c")"
+		else
+			not_ok "$(guest_desc "$c")"
+			grep -v '^# PASS ' "$tmp/vm.out" | tail -n 40 | diag
+		fi
+	done
+	[ "$vrc" = 0 ] || { echo "# the guest's run failed (exit $vrc):"; tail -n 20 "$tmp/vm.out" | diag; }
+fi
 
 echo "# deb: $(( $(date +%s) - t0 )) s"
 [ "$failed" = 0 ]

@@ -3,7 +3,7 @@
 # A modem that never acknowledges the host's vote: the driver gives up with a
 # clear error and counts it; once the modem answers again, traffic recovers.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it makes the modem withhold its acknowledgement"
 bd_setup
 
 ch=3

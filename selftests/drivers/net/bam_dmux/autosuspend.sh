@@ -9,7 +9,7 @@
 # suspended, or 11 s later), and every expectation follows from the delay
 # read before the step: no race with the clock. About 30 s.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it rebinds the driver and restarts the modem"
 bd_setup
 drv_counts || skip "mainline's driver has a fixed delay"
 

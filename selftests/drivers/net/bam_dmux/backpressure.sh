@@ -4,7 +4,7 @@
 # acknowledges slowly fills the shared ring; the queues stop, wake again,
 # and not one datagram is lost.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it slows the modem's acknowledgements"
 bd_setup
 
 ch=1

@@ -3,7 +3,7 @@
 # OPEN/CLOSE: the modem's CLOSE detaches the channel's netdev, its OPEN
 # attaches it again; the host's up/down sends OPEN/CLOSE to the modem.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it makes the modem close and open channels"
 bd_setup
 
 ch=5

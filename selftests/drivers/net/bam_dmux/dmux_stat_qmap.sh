@@ -10,7 +10,7 @@
 # (MAPv5), and back to Raw-IP. A mode given by hand against the driver's is
 # refused. Exit 0 pass, 1 fail, 4 skip.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it injects QMAP aggregates from the modem"
 require_root
 STAT=${DMUX_STAT:-$BD_BIN/dmux-stat}
 [ -x "$STAT" ] || skip "no $STAT"

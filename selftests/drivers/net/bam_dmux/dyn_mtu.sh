@@ -12,7 +12,7 @@
 #     MTU comes back down to 2040, buffers to 2 KiB, and traffic flows.
 # Mainline's driver (mainline:dyn_mtu.sh) ignores the signal: recorded.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it sets the modem's dynamic-MTU firmware behaviour"
 bd_setup
 
 ch=4

@@ -5,7 +5,7 @@
 # cannot be prepared are counted (rx_prep_fail, tx_prep_fail), TX ones with a
 # clear message; the RX ring is refilled later, and traffic flows again.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "fault injection: DMA preparation failures"
 bd_setup
 [ -f "$SIM/fault" ] || skip "simulator without a fault file"
 

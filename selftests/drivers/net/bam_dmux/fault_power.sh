@@ -5,7 +5,7 @@
 # counted, RX stops, no DMA reaches a powered-down modem, and after the
 # power-up every channel carries traffic again, counted the same at both ends.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "fault injection: the modem powers down mid-transfer"
 bd_setup
 
 modem_is() { [ "$(drv_state modem_up)" = "$1" ]; }

@@ -12,7 +12,7 @@ FPA=/sys/kernel/debug/fail_page_alloc
 require_root
 [ -d "$FPA" ] || skip "no fail_page_alloc (CONFIG_FAIL_PAGE_ALLOC, debugfs)"
 [ -f "$FPA/require-start" ] || skip "no stacktrace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)"
-require_sim
+require_sim "fault injection: page allocation failures under the simulator's traffic"
 bd_setup
 
 ch=2

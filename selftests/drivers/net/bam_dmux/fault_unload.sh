@@ -6,7 +6,7 @@
 # (the VM lane checks the log, and kmemleak after the suite), and the
 # channels come back with working traffic each time.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "fault injection: it unloads the driver under the simulator's traffic"
 bd_setup
 
 flood() {	# start bulk traffic both ways on channels 0 and 7; pids in $pids

@@ -72,9 +72,11 @@ bd_dev() {
 }
 
 has_sim() { [ -d "$SIM" ]; }
+# require_sim [WHY]: skip unless the simulated modem is there (a phone: never),
+# saying why the test needs it
 require_sim() {
 	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
-	has_sim || skip "needs the simulated modem"
+	has_sim || skip "needs the simulated modem${1:+: $1}"
 }
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 
@@ -285,27 +287,17 @@ pm_fixed_delay() {
 }
 
 # udp_exchange h2m|m2h CH COUNT SIZE: COUNT datagrams of SIZE bytes from one
-# end of channel CH to the other, counted and checked by the receiver.
+# end of the simulator's channel CH to the other (port 9000 + CH), counted and
+# checked by the receiver: env_udp_exchange out|in with the simulator's
+# addresses of CH, in a subshell (the environment of the caller is kept).
 udp_exchange() {
-	_out=$(mktemp)
-	_port=$((9000 + $2))
-	if [ "$1" = h2m ]; then
-		ip netns exec "$NS" dmux_udp recv "$_port" "$3" 60000 > "$_out" &
-	else
-		dmux_udp recv "$_port" "$3" 60000 > "$_out" &
-	fi
-	_pid=$!
-	wait_for 10 grep -q listening "$_out" || fail "receiver did not start"
-	if [ "$1" = h2m ]; then
-		dmux_udp send "10.$2.0.2" "$_port" "$3" "$4" >/dev/null
-	else
-		ip netns exec "$NS" dmux_udp send "10.$2.0.1" "$_port" "$3" "$4" >/dev/null
-	fi || fail "sender failed"
-	wait "$_pid"
-	_rc=$?
-	log "$1 ch$2 ${3}x$4: $(tail -n 1 "$_out")"
-	rm -f "$_out"
-	return $_rc
+	(
+		BD_CH=$2 REMOTE_TYPE=netns REMOTE_ARGS=$NS
+		NETIF=$(wwan_of "$2") || fail "no netdev for channel $2"
+		LOCAL_V4=$(local_addr4 "$2") REMOTE_V4=$(remote_addr4 "$2")
+		case $1 in h2m) _ued=out ;; m2h) _ued=in ;; *) fail "udp_exchange: h2m or m2h, not '$1'" ;; esac
+		env_udp_exchange "$_ued" "$3" "$4"
+	)
 }
 
 # No IPv6 on channel $1 (both ends): nothing but the test's own traffic.
@@ -370,13 +362,18 @@ bd_env_file() {
 # NETIF's BAM-DMUX channel (empty when NETIF is not one), BD_SIM_END=1 when
 # NETIF's far end is the simulator's mdm (its counters then count the test),
 # BD_ENV_CONF to the keys configured (empty: the simulator's defaults).
-bd_env() {
-	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
+# bd_env_configured: load net.config; true when any key is set (sets _configured)
+bd_env_configured() {
 	bd_env_file "$BD_NETCONF"
 	_configured=
 	for _k in $BD_ENV_KEYS; do
 		eval "[ -z \"\${$_k:-}\" ] || _configured=\"\$_configured $_k\""
 	done
+	[ -n "$_configured" ]
+}
+bd_env() {
+	[ "$(id -u)" = 0 ] && bd_load_modules 2>/dev/null
+	bd_env_configured
 	if has_sim; then
 		bd_setup
 	elif [ -z "$_configured" ]; then
@@ -460,6 +457,31 @@ env_udp_exchange() {
 	rm -f "$_out"
 	return $_rc
 }
+# What a test needs of the environment, each a skip with the reason when missing:
+# IPv4 traffic from the far end to NETIF (a command there and LOCAL_V4), and
+# IPv4 traffic from NETIF to a far end that counts it (REMOTE_V4 and a command).
+require_in4() {
+	has_remote || skip "needs a command at the remote end (dmux_udp sends from there): set REMOTE_TYPE and REMOTE_ARGS"
+	[ -n "${LOCAL_V4:-}" ] || skip "needs LOCAL_V4, the address the remote end sends to"
+}
+require_out4() {
+	has_remote || skip "needs a command at the remote end (dmux_udp receives there): set REMOTE_TYPE and REMOTE_ARGS"
+	[ -n "${REMOTE_V4:-}" ] || skip "needs REMOTE_V4"
+}
+# NETIF is a channel of this driver (XDP, ethtool -S, the device's PM)
+require_bd_netif() {
+	[ -n "${BD_CH:-}" ] || skip "NETIF=$NETIF is not a BAM-DMUX channel (bound to bam-dmux)"
+}
+# remote_send4 COUNT SIZE [PORT]: the far end sends COUNT UDP datagrams of SIZE
+# payload bytes to LOCAL_V4 (PORT: 9000 + the channel), nobody counting them
+remote_send4() {
+	remote_cmd dmux_udp send "$LOCAL_V4" "${3:-$((9000 + ${BD_CH:-0}))}" "$1" "$2" >/dev/null
+}
+# Counter comparison of a test's own traffic: exact where the far end is the
+# simulator's quiet channel, at least that on a live link (other traffic)
+expect_sent() {
+	if sim_end; then expect_eq "$@"; else expect_ge "$@"; fi
+}
 # --- end of the traffic tests' environment
 
 # XDP: native attach of a test program (build/bpf/test), and detach
@@ -470,16 +492,19 @@ xdp_detach() {
 	return 0
 }
 require_xdp_progs() { [ -f "$BD_BPF/test/xdp_pass.o" ] || skip "test XDP programs not installed"; }
-# The start of an XDP test on channel $1: sets ch and w (its netdev), quiets
-# the channel and detaches its program when the test exits.
+# The start of an XDP test: the environment (bd_env CH: with the simulator,
+# its channel CH), NETIF a BAM-DMUX channel, IPv4 from the far end. Sets ch
+# (the channel) and w (NETIF), quiets the simulator's channel and detaches the
+# program when the test exits.
 xdp_test_begin() {
-	require_sim
 	require_xdp_progs
-	bd_setup
-	ch=$1
-	w=$(wwan_of "$ch")
-	quiet_channel "$ch"
-	trap 'xdp_detach "$w"' EXIT
+	bd_env "$1"
+	require_bd_netif
+	require_in4
+	ch=$BD_CH
+	w=$NETIF
+	! sim_end || quiet_channel "$ch"
+	trap 'xdp_detach "$w"; ! sim_end || loud_channel "$ch"' EXIT
 }
 # UDP datagrams the host's stack took in (delivered or refused for no port)
 udp_in() { awk '/^Udp:/ { if (h) { print $2 + $3; exit } h = 1 }' /proc/net/snmp; }

@@ -3,7 +3,7 @@
 # Untrusted input: every class of malformed frame from the modem is dropped
 # and counted once, reaches no netdev, and traffic goes on.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it injects malformed frames"
 bd_setup
 
 

@@ -7,7 +7,7 @@
 # restart the channels carry traffic again without reloading the driver,
 # counted the same at both ends, and the host stops voting when idle.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it crashes and restarts the modem"
 bd_setup
 pm_fixed_delay
 

@@ -3,7 +3,7 @@
 # The modem powers down under traffic and up again: RX stops and restarts,
 # the power-down is acknowledged, nothing leaks, traffic resumes.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it powers the modem down and up"
 bd_setup
 
 ch=4

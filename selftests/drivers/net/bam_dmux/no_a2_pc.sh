@@ -4,7 +4,7 @@
 # collapse. The channel opens and carries traffic, and the host holds its
 # vote (no vote toggling) until the modem powers down, as downstream does.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it injects the modem's OPEN_NO_A2_PC"
 bd_setup
 pm_fixed_delay
 

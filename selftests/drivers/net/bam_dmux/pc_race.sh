@@ -8,7 +8,7 @@
 # ack would block the ack behind it). Then a resume that fails while the
 # modem power-cycles under it leaves TX closed.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it reorders the modem's power-collapse signals"
 bd_setup
 pm_fixed_delay
 

@@ -8,7 +8,7 @@
 # bytes are Raw-IP frames: the mode is never guessed. With rmnet (lts guest),
 # traffic goes both ways through rmnet links on both ends of the channel.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it injects QMAP aggregates from the modem"
 require_root
 require_xdp_progs
 

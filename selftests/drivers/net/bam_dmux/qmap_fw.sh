@@ -8,7 +8,7 @@
 # received; what XDP sends back is validated and counted by the modem, class
 # by class), and with rmnet (lts guest) two PDNs, IPv4 and IPv6, both ways.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it boots the simulator's qmap firmware"
 require_root
 require_xdp_progs
 

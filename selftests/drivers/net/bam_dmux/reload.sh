@@ -3,7 +3,7 @@
 # Unload and reload the driver under traffic, then the modem's own driver:
 # no oops, no leak (the VM lane checks the log and kmemleak), channels back.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it reloads the driver and restarts the modem"
 bd_setup
 
 for i in $(seq "$(bd_cycles 3)"); do

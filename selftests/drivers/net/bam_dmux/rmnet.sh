@@ -7,7 +7,7 @@
 # is ours again afterwards and rmnet unloads cleanly (if it is a module).
 # Traffic through rmnet is qmap.sh's and qmap_fw.sh's (docs/qmap.md).
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it pings from the modem's namespace and takes channel 0 down"
 require_root
 
 R=rmnet_data1

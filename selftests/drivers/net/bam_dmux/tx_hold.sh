@@ -10,7 +10,7 @@
 #     counts what it held as errors (tx_stall, tx_errors), and once the
 #     modem reads again traffic flows; every frame is accounted for.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it makes the modem stop reading UL frames"
 bd_setup
 drv_counts || skip "needs the driver's debugfs"
 

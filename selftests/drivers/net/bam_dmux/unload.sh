@@ -3,7 +3,7 @@
 # Last: unload everything. The modules must go, the netdevs with them, and
 # the simulator must have seen no protocol violation from the host.
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it unloads the simulator with the driver"
 for c in short bad_magic bad_cmd bad_channel bad_len bad_pad; do
 	expect_eq "modem counter $c" "$(sim_counter $c)" 0
 done

@@ -7,7 +7,7 @@
 #   wwan1 -> cpumap -> the stack on another CPU
 #   wwan1 -> AF_XDP socket (copy mode)
 . "$(dirname "$0")/lib.sh"
-require_sim
+require_sim "it redirects to the modem's namespace ends and counts there"
 require_xdp_progs
 bd_setup
 modprobe veth 2>/dev/null
