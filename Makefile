@@ -77,7 +77,7 @@ help:
 	@echo '                host tests, TAP'
 	@echo 'make test-vm    guest selftests in QEMU (selftests/vm/run), KTAP'
 	@echo 'make check      all tiers; results in build/results/*.tap, last line the summary'
-	@echo '                (VM tiers vm-lts, vm-debug, vm-debug-pm, vm-fault, vm-canary, two at a time; KERNEL=lts|debug: one lane)'
+	@echo '                (VM tiers vm-lts, vm-deb, vm-debug, vm-debug-pm, vm-fault, vm-canary, two at a time; KERNEL=lts|debug: one lane)'
 	@echo 'make check-full the same with the whole suite on the debug kernel, 120 s of fuzzing'
 	@echo 'make soak       hours on the debug kernel: 1000 power and crash cycles, 100 reloads, 1 h per fuzzer'
 	@echo 'make demo|bench selftests/vm/run -- the demo/bench script'
@@ -215,7 +215,7 @@ map-test: $(TESTS_OUT)/test_map
 map-fuzz: $(TESTS_OUT)/fuzz_map
 	@tests/wire/fuzz.sh $< $(MAP_FUZZ_SECONDS) tests/map/map.dict 20000
 
-VM_TIERS := $(if $(filter lts,$(KERNELS)),vm-lts) \
+VM_TIERS := $(if $(filter lts,$(KERNELS)),vm-lts vm-deb) \
 	$(if $(filter debug,$(KERNELS)),build-debug vm-debug vm-debug-pm vm-fault vm-canary)
 test-vm:
 	scripts/check.sh $(VM_TIERS)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# check.sh TIER...: run the named test tiers (deps build lint test-host vm-lts build-debug vm-debug
-# vm-debug-pm vm-fault vm-canary; test-vm: the vm tiers of $BAM_DMUX_KERNELS, default
+# check.sh TIER...: run the named test tiers (deps build lint test-host vm-lts vm-deb build-debug
+# vm-debug vm-debug-pm vm-fault vm-canary; test-vm: the vm tiers of $BAM_DMUX_KERNELS, default
 # "lts debug"; the guest tiers two at a time, CHECK_JOBS), print each
 # one's TAP on stdout and save it as build/results/<tier>.tap (logs in build/results/logs/),
 # then print scripts/summary.sh's "N passed, N failed, N skipped" as the last line.
@@ -26,7 +26,7 @@ QUICK=$([ "$FULL" = 1 ] && echo 0 || echo 1)
 # 3x slower there (KASAN, lockdep, kmemleak, DMA-API debug).
 # Two tiers, two guests side by side: vm-debug the data path, vm-debug-pm power and the
 # modem's life.
-DEBUG_TESTS_FULL="probe.sh channels.sh ping.sh ping_all.sh udp.sh mtu.sh dyn_mtu.sh
+DEBUG_TESTS_FULL="probe.sh channels.sh ping.sh ping_all.sh udp.sh mtu.sh dyn_mtu.sh stats.sh
 	backpressure.sh malformed.sh xdp_basic.sh xdp_adjust.sh xdp_redirect.sh xdp_modes.sh dmux_stat.sh
 	xdp_flood.sh qmap.sh qmap_fw.sh dmux_stat_qmap.sh reload.sh unload.sh"
 DEBUG_PM_TESTS_FULL="runtime_pm.sh autosuspend.sh modem_power.sh pc_race.sh no_a2_pc.sh
@@ -238,6 +238,11 @@ tier_test-host() {
 	else
 		case_skip tools "no test-host target in tools/dmux-stat/Makefile"
 	fi
+}
+
+# The packages (tests/deb/test_deb.sh): built and checked on the host, then installed and run
+# in a Debian 6.12 guest; a guest tier, so that it runs beside the others.
+tier_vm-deb() {
 	case_tap deb tests/deb/test_deb.sh
 }
 
@@ -313,11 +318,11 @@ tier_vm-canary() {
 
 # vm-debug, vm-debug-pm, vm-fault and vm-canary run what build-debug built: name it before them
 # (test-vm does).
-[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts build-debug vm-debug vm-debug-pm vm-fault vm-canary test-vm)" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 TIER... (deps build lint test-host vm-lts vm-deb build-debug vm-debug vm-debug-pm vm-fault vm-canary test-vm)" >&2; exit 2; }
 tiers=()
 for tier in "$@"; do
 	if [ "$tier" = test-vm ]; then
-		want_kernel lts && tiers+=(vm-lts)
+		want_kernel lts && tiers+=(vm-lts vm-deb)
 		if want_kernel debug; then tiers+=(build-debug vm-debug vm-debug-pm vm-fault vm-canary); fi
 	else
 		tiers+=("$tier")
@@ -355,6 +360,7 @@ run_tier() {
 CHECK_JOBS=${CHECK_JOBS:-2}
 POOL=$RESULTS/.pool
 is_pooled() { case "$1" in vm-* | build-debug) return 0 ;; *) return 1 ;; esac; }
+on_debug_kernel() { case "$1" in vm-debug* | vm-fault | vm-canary) return 0 ;; *) return 1 ;; esac; }
 pool_pop() {	# prints the next tier of the queue, or fails when it is empty
 	local next
 	{
@@ -368,7 +374,7 @@ pool_pop() {	# prints the next tier of the queue, or fails when it is empty
 pool_worker() {
 	local t
 	while t=$(pool_pop); do
-		if [[ "$t" == vm-* && "$t" != vm-lts && -f "$POOL.wait-build-debug" ]]; then
+		if on_debug_kernel "$t" && [ -f "$POOL.wait-build-debug" ]; then
 			echo "# $t: waiting for build-debug" >&2
 			# a tier of another worker, not a process of ours: its marker file is the
 			# only thing to wait on
