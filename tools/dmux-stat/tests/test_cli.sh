@@ -407,8 +407,10 @@ import json, sys
 lines = [json.loads(l) for l in open('$TMP/wj.txt')]
 assert $wrc == 0, 'exit $wrc'
 assert len(lines) == 2, lines
+# ticks keep an absolute 1 s schedule: a first sample taken late (a loaded
+# machine) shortens the first interval, and the rates use the measured one
 for l in lines:
-    assert 0.9 < l['interval_s'] < 1.3, l
+    assert 0.5 < l['interval_s'] < 1.5, l
     w = l['interfaces'][0]
     assert w['ifname'] == 'wwan3' and 50 < w['pps'] < 150, w
 " || cat "$TMP/sender.err"
