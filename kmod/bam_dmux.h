@@ -6,7 +6,9 @@
 #define BAM_DMUX_H
 
 #include <linux/bitops.h>
+#include <linux/bpf_trace.h>
 #include <linux/dmaengine.h>
+#include <linux/filter.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
@@ -271,10 +273,39 @@ static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
 	return netdev_priv(dev);
 }
 
-/* What one NAPI poll left to do once its frames are handled. */
+/*
+ * One channel's RX counters of one NAPI poll, committed to its
+ * bam_dmux_rx_stats once: when a frame of another channel comes, and at the
+ * end of the poll.
+ */
+struct bam_dmux_rx_acc {
+	u32 packets;
+	u32 bytes;
+	u32 dropped;
+	u32 errors;
+	u32 xdp_pass;
+	u32 xdp_drop;
+	u32 xdp_tx;
+	u32 xdp_tx_err;
+	u32 xdp_redirect;
+	u32 xdp_redirect_err;
+	u32 xdp_aborted;
+	u32 map_aggr;	/* QMAP aggregates walked (device-wide) */
+};
+
+/* What one NAPI poll counted, and left to do once its frames are handled. */
 struct bam_dmux_poll {
 	bool redirect;	/* xdp_do_flush() needed */
 	bool tx;	/* XDP_TX frames queued */
+	int ch;		/* the channel acc counts for; -1: none yet */
+	struct bam_dmux_rx_acc acc;
+};
+
+/* What the caller of bam_dmux_xdp_act() does with the frame next. */
+enum bam_dmux_xdp_res {
+	BAM_DMUX_XDP_PASS,	/* build an skb */
+	BAM_DMUX_XDP_DONE,	/* it left (TX, REDIRECT) */
+	BAM_DMUX_XDP_FREE,	/* give its buffer back */
 };
 
 #define bam_dmux_rx_err_ratelimited(dmux, fmt, ...) \
@@ -302,6 +333,7 @@ void bam_dmux_rx_unreg_rxq(struct net_device *dev);
 void bam_dmux_rx_exit(struct bam_dmux *dmux);
 int bam_dmux_rx_start(struct bam_dmux *dmux);
 __be16 bam_dmux_rx_protocol(const void *data, unsigned int len);
+void bam_dmux_rx_acc_commit(struct bam_dmux *dmux, struct bam_dmux_poll *ctx);
 void bam_dmux_rx_stop(struct bam_dmux *dmux);
 
 /* bam_dmux_qmap.c */
@@ -340,5 +372,72 @@ void bam_dmux_debugfs_register(void);
 void bam_dmux_debugfs_unregister(void);
 void bam_dmux_debugfs_init(struct bam_dmux *dmux);
 void bam_dmux_debugfs_exit(struct bam_dmux *dmux);
+
+/* The poll's next frame is for channel @ch: count it there. */
+static inline void bam_dmux_rx_acc_switch(struct bam_dmux *dmux,
+					  struct bam_dmux_poll *ctx, u8 ch)
+{
+	if (likely(ctx->ch == ch))
+		return;
+	bam_dmux_rx_acc_commit(dmux, ctx);
+	ctx->ch = ch;
+}
+
+/*
+ * Act on the verdict @act of @prog for the frame @xdp describes and count
+ * it. @pool is the pool of the frame's own buffer, which TX and REDIRECT
+ * send; NULL if it has none (a QMAP frame that could not be given one, or
+ * that the modem would not take): TX and REDIRECT fail. The caller builds
+ * an skb (PASS) or gives the buffer back (FREE).
+ */
+static __always_inline enum bam_dmux_xdp_res
+bam_dmux_xdp_act(struct bam_dmux *dmux, struct net_device *netdev,
+		 struct bpf_prog *prog, struct xdp_buff *xdp, u32 act,
+		 struct page_pool *pool, struct bam_dmux_poll *ctx)
+{
+	struct bam_dmux_rx_acc *acc = &ctx->acc;
+
+	switch (act) {
+	case XDP_PASS:
+		acc->xdp_pass++;
+		return BAM_DMUX_XDP_PASS;
+	case XDP_TX:
+		if (pool && bam_dmux_tx_xdp(dmux, bam_dmux_priv(netdev)->ch,
+					    xdp, pool)) {
+			acc->xdp_tx++;
+			ctx->tx = true;
+			return BAM_DMUX_XDP_DONE;
+		}
+		acc->xdp_tx_err++;
+		trace_xdp_exception(netdev, prog, act);
+		return BAM_DMUX_XDP_FREE;
+	case XDP_REDIRECT:
+		if (pool && !xdp_do_redirect(netdev, xdp, prog)) {
+			acc->xdp_redirect++;
+			ctx->redirect = true;
+			return BAM_DMUX_XDP_DONE;
+		}
+		acc->xdp_redirect_err++;
+		/*
+		 * xdp_do_redirect() traces its own failures. Without a buffer
+		 * the redirect was never attempted: its target stays in this
+		 * CPU's bpf_redirect_info, which the next bpf_redirect()
+		 * overwrites and no path reads without one.
+		 */
+		if (!pool)
+			trace_xdp_exception(netdev, prog, act);
+		return BAM_DMUX_XDP_FREE;
+	default:
+		bpf_warn_invalid_xdp_action(netdev, prog, act);
+		fallthrough;
+	case XDP_ABORTED:
+		trace_xdp_exception(netdev, prog, act);
+		acc->xdp_aborted++;
+		return BAM_DMUX_XDP_FREE;
+	case XDP_DROP:
+		acc->xdp_drop++;
+		return BAM_DMUX_XDP_FREE;
+	}
+}
 
 #endif /* BAM_DMUX_H */

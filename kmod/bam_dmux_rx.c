@@ -144,61 +144,59 @@ static void bam_dmux_rx_drop(struct bam_dmux *dmux, enum bam_dmux_rx_drop why,
 	page_pool_recycle_direct(pool, page);
 }
 
+/* Commit the poll's counters of ctx->ch, if any, and start afresh. */
+void bam_dmux_rx_acc_commit(struct bam_dmux *dmux, struct bam_dmux_poll *ctx)
+{
+	struct bam_dmux_rx_acc *acc = &ctx->acc;
+	struct bam_dmux_rx_stats *rs;
+
+	if (ctx->ch < 0)
+		return;
+	rs = &dmux->stats[ctx->ch].rx;
+	u64_stats_update_begin(&rs->syncp);
+	rs->packets += acc->packets;
+	rs->bytes += acc->bytes;
+	rs->dropped += acc->dropped;
+	rs->errors += acc->errors;
+	rs->xdp_pass += acc->xdp_pass;
+	rs->xdp_drop += acc->xdp_drop;
+	rs->xdp_tx += acc->xdp_tx;
+	rs->xdp_tx_err += acc->xdp_tx_err;
+	rs->xdp_redirect += acc->xdp_redirect;
+	rs->xdp_redirect_err += acc->xdp_redirect_err;
+	rs->xdp_aborted += acc->xdp_aborted;
+	u64_stats_update_end(&rs->syncp);
+	if (acc->map_aggr) {
+		/* after the frames' counters: a reader that saw it sees them */
+		smp_wmb();
+		WRITE_ONCE(dmux->dstats.rx_map_aggr,
+			   dmux->dstats.rx_map_aggr + acc->map_aggr);
+	}
+	memset(acc, 0, sizeof(*acc));
+}
+
 /* Returns true if the frame was consumed by XDP. */
 static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 			    struct bpf_prog *prog, struct xdp_buff *xdp,
 			    struct page_pool *pool, struct page *page,
 			    struct bam_dmux_poll *ctx)
 {
-	struct bam_dmux_netdev *bndev = bam_dmux_priv(netdev);
-	struct bam_dmux_rx_stats *rs = &dmux->stats[bndev->ch].rx;
 	void *start = page_address(page) + BAM_DMUX_RX_HEADROOM;
 	u32 len = xdp->data_end - start;
 	u32 act, sync;
 
 	act = bpf_prog_run_xdp(prog, xdp);
-	/* The device may only see what the CPU wrote after a sync. */
-	sync = max_t(u32, len, xdp->data_end - start);
-
-	u64_stats_update_begin(&rs->syncp);
-	switch (act) {
-	case XDP_PASS:
-		rs->xdp_pass++;
-		u64_stats_update_end(&rs->syncp);
+	switch (bam_dmux_xdp_act(dmux, netdev, prog, xdp, act, pool, ctx)) {
+	case BAM_DMUX_XDP_PASS:
 		return false;
-	case XDP_TX:
-		if (bam_dmux_tx_xdp(dmux, bndev->ch, xdp, pool)) {
-			rs->xdp_tx++;
-			ctx->tx = true;
-			break;
-		}
-		rs->xdp_tx_err++;
-		trace_xdp_exception(netdev, prog, act);
+	case BAM_DMUX_XDP_FREE:
+		/* The device may only see what the CPU wrote after a sync. */
+		sync = max_t(u32, len, xdp->data_end - start);
 		page_pool_put_page(pool, page, sync, true);
 		break;
-	case XDP_REDIRECT:
-		if (!xdp_do_redirect(netdev, xdp, prog)) {
-			rs->xdp_redirect++;
-			ctx->redirect = true;
-			break;
-		}
-		rs->xdp_redirect_err++;
-		page_pool_put_page(pool, page, sync, true);
-		break;
-	default:
-		bpf_warn_invalid_xdp_action(netdev, prog, act);
-		fallthrough;
-	case XDP_ABORTED:
-		trace_xdp_exception(netdev, prog, act);
-		rs->xdp_aborted++;
-		page_pool_put_page(pool, page, sync, true);
-		break;
-	case XDP_DROP:
-		rs->xdp_drop++;
-		page_pool_put_page(pool, page, sync, true);
+	case BAM_DMUX_XDP_DONE:
 		break;
 	}
-	u64_stats_update_end(&rs->syncp);
 	return true;
 }
 
@@ -215,7 +213,6 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 {
 	struct page_pool *pool = bam_dmux_rx_pool(dmux, buf->large);
 	u32 frame_sz = buf->large ? dmux->large_frame_sz : PAGE_SIZE;
-	struct bam_dmux_rx_stats *rs = &dmux->stats[f->ch].rx;
 	struct bam_dmux_netdev *bndev;
 	struct net_device *netdev;
 	struct bpf_prog *prog;
@@ -244,6 +241,7 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 		page_pool_dma_sync_for_cpu(pool, page, synced,
 					   BAM_DMUX_HDR_SIZE + f->len - synced);
 
+	bam_dmux_rx_acc_switch(dmux, ctx, f->ch);
 	qmap = READ_ONCE(bndev->qmap);
 	if (qmap) {
 		u32 n = bam_dmux_rx_qmap(dmux, netdev, qmap - 1, pool, page,
@@ -252,10 +250,8 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 		return max_t(u32, DIV_ROUND_UP(n, BAM_DMUX_QMAP_WEIGHT), 1);
 	}
 
-	u64_stats_update_begin(&rs->syncp);
-	rs->packets++;
-	rs->bytes += f->len;
-	u64_stats_update_end(&rs->syncp);
+	ctx->acc.packets++;
+	ctx->acc.bytes += f->len;
 
 	xdp_init_buff(&xdp, frame_sz, buf->large ? &bndev->xdp_rxq_large :
 						   &bndev->xdp_rxq);
@@ -268,9 +264,7 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 
 	skb = napi_build_skb(page_address(page), frame_sz);
 	if (unlikely(!skb)) {
-		u64_stats_update_begin(&rs->syncp);
-		rs->dropped++;
-		u64_stats_update_end(&rs->syncp);
+		ctx->acc.dropped++;
 		page_pool_recycle_direct(pool, page);
 		return 1;
 	}
@@ -362,7 +356,7 @@ static unsigned int bam_dmux_rx_one(struct bam_dmux *dmux,
 static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 {
 	struct bam_dmux *dmux = container_of(napi, struct bam_dmux, napi);
-	struct bam_dmux_poll ctx = {};
+	struct bam_dmux_poll ctx = { .ch = -1 };
 	int done = 0;
 
 	/* Nothing to do for netpoll: there is no TX work in this poll. */
@@ -383,6 +377,7 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 	/* an aggregate may weigh more than the budget left: poll again */
 	done = min(done, budget);
 	rcu_read_unlock();
+	bam_dmux_rx_acc_commit(dmux, &ctx);
 
 	if (ctx.redirect)
 		xdp_do_flush();
