@@ -86,6 +86,7 @@ struct bam_dmux_tx_buf {
 		struct xdp_frame *xdpf;
 	};
 	struct page_pool *pool;	/* XDP_TX: the page's pool */
+	u32 sync;		/* XDP_TX: what its recycling syncs */
 	dma_addr_t addr;
 	u32 len;		/* frame length on the wire */
 	u16 payload;		/* payload length, for the counters */
@@ -347,7 +348,7 @@ void bam_dmux_tx_init(struct bam_dmux *dmux);
 netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd);
 bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
-		     struct page_pool *pool);
+		     struct page_pool *pool, u32 sync);
 int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, u8 qmap_ul, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
@@ -387,13 +388,15 @@ static inline void bam_dmux_rx_acc_switch(struct bam_dmux *dmux,
  * Act on the verdict @act of @prog for the frame @xdp describes and count
  * it. @pool is the pool of the frame's own buffer, which TX and REDIRECT
  * send; NULL if it has none (a QMAP frame that could not be given one, or
- * that the modem would not take): TX and REDIRECT fail. The caller builds
- * an skb (PASS) or gives the buffer back (FREE).
+ * that the modem would not take): TX and REDIRECT fail. @sync: bytes of the
+ * buffer (from the pool's offset) the CPU may have written before the
+ * program returned, which its recycling must sync for the device. The
+ * caller builds an skb (PASS) or gives the buffer back (FREE).
  */
 static __always_inline enum bam_dmux_xdp_res
 bam_dmux_xdp_act(struct bam_dmux *dmux, struct net_device *netdev,
 		 struct bpf_prog *prog, struct xdp_buff *xdp, u32 act,
-		 struct page_pool *pool, struct bam_dmux_poll *ctx)
+		 struct page_pool *pool, u32 sync, struct bam_dmux_poll *ctx)
 {
 	struct bam_dmux_rx_acc *acc = &ctx->acc;
 
@@ -403,7 +406,7 @@ bam_dmux_xdp_act(struct bam_dmux *dmux, struct net_device *netdev,
 		return BAM_DMUX_XDP_PASS;
 	case XDP_TX:
 		if (pool && bam_dmux_tx_xdp(dmux, bam_dmux_priv(netdev)->ch,
-					    xdp, pool)) {
+					    xdp, pool, sync)) {
 			acc->xdp_tx++;
 			ctx->tx = true;
 			return BAM_DMUX_XDP_DONE;

@@ -103,7 +103,7 @@ static bool bam_dmux_qmap_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 				READ_ONCE(bndev->qmap_ul) - 1)))
 		pool = bam_dmux_qmap_detach(dmux, bndev, xdp);
 
-	switch (bam_dmux_xdp_act(dmux, netdev, prog, xdp, act, pool, ctx)) {
+	switch (bam_dmux_xdp_act(dmux, netdev, prog, xdp, act, pool, 0, ctx)) {
 	case BAM_DMUX_XDP_PASS:
 		return false;
 	case BAM_DMUX_XDP_FREE:

@@ -186,7 +186,8 @@ static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 	u32 act, sync;
 
 	act = bpf_prog_run_xdp(prog, xdp);
-	switch (bam_dmux_xdp_act(dmux, netdev, prog, xdp, act, pool, ctx)) {
+	switch (bam_dmux_xdp_act(dmux, netdev, prog, xdp, act, pool, len,
+				 ctx)) {
 	case BAM_DMUX_XDP_PASS:
 		return false;
 	case BAM_DMUX_XDP_FREE:

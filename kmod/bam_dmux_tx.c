@@ -127,7 +127,11 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 			dev_consume_skb_any(buf->skb);
 		break;
 	case BAM_DMUX_TX_XDP_TX:
-		page_pool_put_full_page(buf->pool, buf->page, false);
+		/*
+		 * Only what the CPU wrote can be dirty in the cache, not the
+		 * whole buffer: the modem's next frame needs no more synced.
+		 */
+		page_pool_put_page(buf->pool, buf->page, buf->sync, false);
 		break;
 	case BAM_DMUX_TX_XDP_FRAME:
 		dma_unmap_single(dmux->dev, buf->addr, buf->len, DMA_TO_DEVICE);
@@ -446,13 +450,16 @@ int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
 /*
  * XDP_TX from the RX poll: send the page back as it is, the DMUX header
  * written into the headroom. Kicked once per poll by bam_dmux_tx_kick().
+ * @sync: what the page's recycling must sync for the device at least (see
+ * bam_dmux_xdp_act()); the frame's own extent is added here.
  */
 bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
-		     struct page_pool *pool)
+		     struct page_pool *pool, u32 sync)
 {
 	unsigned int len = xdp->data_end - xdp->data;
 	unsigned int pad = bam_dmux_pad_len(len);
 	struct page *page = virt_to_page(xdp->data_hard_start);
+	void *start = page_address(page) + BAM_DMUX_RX_HEADROOM;
 	void *hdr = xdp->data - BAM_DMUX_HDR_SIZE;
 	struct bam_dmux_tx_buf *buf;
 	dma_addr_t addr;
@@ -462,6 +469,8 @@ bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
 	    xdp->data_end + pad > xdp->data_hard_start + xdp->frame_sz)
 		return false;
 
+	if (xdp->data_end + pad > start)
+		sync = max_t(u32, sync, xdp->data_end + pad - start);
 	bam_dmux_hdr_build(hdr, BAM_DMUX_CMD_DATA, ch, len);
 	memset(xdp->data_end, 0, pad);
 	addr = page_pool_get_dma_addr(page) + (hdr - page_address(page));
@@ -477,6 +486,7 @@ bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
 	buf->type = BAM_DMUX_TX_XDP_TX;
 	buf->page = page;
 	buf->pool = pool;
+	buf->sync = sync;
 	buf->addr = addr;
 	buf->len = bam_dmux_frame_size(len);
 	buf->payload = len;
