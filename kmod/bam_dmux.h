@@ -294,12 +294,32 @@ struct bam_dmux_rx_acc {
 	u32 map_aggr;	/* QMAP aggregates walked (device-wide) */
 };
 
+/*
+ * XDP_TX frames of one poll, ready to send (header, padding, synced for the
+ * device), queued on the ring under one lock per BAM_DMUX_XDP_TX_BULK
+ * (bam_dmux_tx_xdp_flush()).
+ */
+#define BAM_DMUX_XDP_TX_BULK		16
+
+struct bam_dmux_xdp_tx_ent {
+	struct page *page;
+	struct page_pool *pool;
+	dma_addr_t addr;
+	u32 sync;		/* what its recycling syncs */
+	u16 payload;
+};
+
 /* What one NAPI poll counted, and left to do once its frames are handled. */
 struct bam_dmux_poll {
 	bool redirect;	/* xdp_do_flush() needed */
-	bool tx;	/* XDP_TX frames queued */
-	int ch;		/* the channel acc counts for; -1: none yet */
+	bool tx;	/* XDP_TX frames queued on the ring: kick it */
+	int ch;		/* the channel acc and tx_q are for; -1: none yet */
 	struct bam_dmux_rx_acc acc;
+	/* XDP_TX frames not on the ring yet; dev and prog for tracing */
+	unsigned int tx_n;
+	struct net_device *tx_dev;
+	struct bpf_prog *tx_prog;
+	struct bam_dmux_xdp_tx_ent tx_q[BAM_DMUX_XDP_TX_BULK];
 };
 
 /* What the caller of bam_dmux_xdp_act() does with the frame next. */
@@ -347,8 +367,11 @@ u32 bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
 void bam_dmux_tx_init(struct bam_dmux *dmux);
 netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd);
-bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
-		     struct page_pool *pool, u32 sync);
+bool bam_dmux_tx_xdp(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+		     struct net_device *netdev, struct bpf_prog *prog,
+		     struct xdp_buff *xdp, struct page_pool *pool, u32 sync);
+void bam_dmux_tx_xdp_flush(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+			   bool kick);
 int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, u8 qmap_ul, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
@@ -405,12 +428,10 @@ bam_dmux_xdp_act(struct bam_dmux *dmux, struct net_device *netdev,
 		acc->xdp_pass++;
 		return BAM_DMUX_XDP_PASS;
 	case XDP_TX:
-		if (pool && bam_dmux_tx_xdp(dmux, bam_dmux_priv(netdev)->ch,
-					    xdp, pool, sync)) {
-			acc->xdp_tx++;
-			ctx->tx = true;
+		/* counted once queued on the ring, or failed to */
+		if (pool && bam_dmux_tx_xdp(dmux, ctx, netdev, prog, xdp, pool,
+					    sync))
 			return BAM_DMUX_XDP_DONE;
-		}
 		acc->xdp_tx_err++;
 		trace_xdp_exception(netdev, prog, act);
 		return BAM_DMUX_XDP_FREE;

@@ -152,6 +152,9 @@ void bam_dmux_rx_acc_commit(struct bam_dmux *dmux, struct bam_dmux_poll *ctx)
 
 	if (ctx->ch < 0)
 		return;
+	/* XDP_TX frames of the channel: counted once on the ring */
+	if (ctx->tx_n)
+		bam_dmux_tx_xdp_flush(dmux, ctx, false);
 	rs = &dmux->stats[ctx->ch].rx;
 	u64_stats_update_begin(&rs->syncp);
 	rs->packets += acc->packets;
@@ -357,12 +360,19 @@ static unsigned int bam_dmux_rx_one(struct bam_dmux *dmux,
 static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 {
 	struct bam_dmux *dmux = container_of(napi, struct bam_dmux, napi);
-	struct bam_dmux_poll ctx = { .ch = -1 };
+	struct bam_dmux_poll ctx;
 	int done = 0;
 
 	/* Nothing to do for netpoll: there is no TX work in this poll. */
 	if (unlikely(!budget))
 		return 0;
+
+	/* not the bulk queue itself: tx_n says what it holds */
+	ctx.redirect = false;
+	ctx.tx = false;
+	ctx.ch = -1;
+	memset(&ctx.acc, 0, sizeof(ctx.acc));
+	ctx.tx_n = 0;
 
 	rcu_read_lock();
 	while (done < budget && dmux->rx_head != dmux->rx_tail) {
@@ -377,13 +387,14 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 	}
 	/* an aggregate may weigh more than the budget left: poll again */
 	done = min(done, budget);
+	/* the poll's XDP_TX frames: on the ring and to the engine at once */
+	if (ctx.tx_n || ctx.tx)
+		bam_dmux_tx_xdp_flush(dmux, &ctx, true);
 	rcu_read_unlock();
 	bam_dmux_rx_acc_commit(dmux, &ctx);
 
 	if (ctx.redirect)
 		xdp_do_flush();
-	if (ctx.tx)
-		bam_dmux_tx_kick(dmux);
 	if (dmux->rx_running && !READ_ONCE(dmux->rx_reset))
 		bam_dmux_rx_refill(dmux, GFP_ATOMIC);
 
