@@ -50,6 +50,8 @@
  */
 #define BAM_DMUX_TX_STALL		msecs_to_jiffies(1000)
 #define BAM_DMUX_TX_STALL_CHECKS	2
+/* skbs a poll hands to the stack in one list, at most (QMAP: many a frame) */
+#define BAM_DMUX_RX_LIST		64
 /* MAP frames of an aggregate that weigh one unit of the NAPI budget */
 #define BAM_DMUX_QMAP_WEIGHT		8
 
@@ -315,6 +317,8 @@ struct bam_dmux_poll {
 	bool tx;	/* XDP_TX frames queued on the ring: kick it */
 	int ch;		/* the channel acc and tx_q are for; -1: none yet */
 	struct bam_dmux_rx_acc acc;
+	struct list_head rx_list;	/* skbs for the stack, not for GRO */
+	unsigned int rx_n;		/* on rx_list */
 	/* XDP_TX frames not on the ring yet; dev and prog for tracing */
 	unsigned int tx_n;
 	struct net_device *tx_dev;
@@ -354,6 +358,8 @@ void bam_dmux_rx_unreg_rxq(struct net_device *dev);
 void bam_dmux_rx_exit(struct bam_dmux *dmux);
 int bam_dmux_rx_start(struct bam_dmux *dmux);
 __be16 bam_dmux_rx_protocol(const void *data, unsigned int len);
+void bam_dmux_rx_skb(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+		     struct sk_buff *skb);
 void bam_dmux_rx_acc_commit(struct bam_dmux *dmux, struct bam_dmux_poll *ctx);
 void bam_dmux_rx_stop(struct bam_dmux *dmux);
 

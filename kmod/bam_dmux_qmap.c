@@ -164,7 +164,7 @@ static void bam_dmux_qmap_frame(struct bam_dmux *dmux,
 					bam_dmux_rx_protocol(skb->data, skb->len);
 	skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
-	napi_gro_receive(&dmux->napi, skb);
+	bam_dmux_rx_skb(dmux, ctx, skb);
 }
 
 static void bam_dmux_qmap_bad(struct bam_dmux *dmux, u8 ch,

@@ -17,8 +17,11 @@
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
+#include <net/busy_poll.h>
 #include <net/page_pool/helpers.h>
 
 #include "bam_dmux.h"
@@ -135,6 +138,50 @@ __be16 bam_dmux_rx_protocol(const void *data, unsigned int len)
 		/* Only Raw-IP and QMAP reach this driver */
 		return htons(ETH_P_MAP);
 	}
+}
+
+static void bam_dmux_rx_list_flush(struct bam_dmux_poll *ctx)
+{
+	netif_receive_skb_list(&ctx->rx_list);
+	INIT_LIST_HEAD(&ctx->rx_list);
+	ctx->rx_n = 0;
+}
+
+/*
+ * Hand an skb to the stack. GRO only for TCP: the channels have no checksum
+ * offload, so GRO would validate every UDP datagram's checksum in software
+ * before any hook could drop it (its UDP path coalesces nothing for a
+ * socket that did not ask for it), and it has nothing for other protocols
+ * or MAP frames. The rest goes up as one list at the end of the poll
+ * (as GRO's own output does), its checksums left to whoever reads them.
+ */
+void bam_dmux_rx_skb(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+		     struct sk_buff *skb)
+{
+	const u8 *iph = skb->data;
+	bool tcp;
+
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		tcp = skb_headlen(skb) >= sizeof(struct iphdr) &&
+		      iph[offsetof(struct iphdr, protocol)] == IPPROTO_TCP;
+		break;
+	case htons(ETH_P_IPV6):
+		tcp = skb_headlen(skb) >= sizeof(struct ipv6hdr) &&
+		      iph[offsetof(struct ipv6hdr, nexthdr)] == IPPROTO_TCP;
+		break;
+	default:
+		tcp = false;
+		break;
+	}
+	if (tcp) {
+		napi_gro_receive(&dmux->napi, skb);
+		return;
+	}
+	skb_mark_napi_id(skb, &dmux->napi);
+	list_add_tail(&skb->list, &ctx->rx_list);
+	if (++ctx->rx_n == BAM_DMUX_RX_LIST)
+		bam_dmux_rx_list_flush(ctx);
 }
 
 static void bam_dmux_rx_drop(struct bam_dmux *dmux, enum bam_dmux_rx_drop why,
@@ -282,7 +329,7 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 	skb->dev = netdev;
 	skb->protocol = bam_dmux_rx_protocol(skb->data, skb->len);
 	skb_reset_mac_header(skb);
-	napi_gro_receive(&dmux->napi, skb);
+	bam_dmux_rx_skb(dmux, ctx, skb);
 	return 1;
 }
 
@@ -373,6 +420,8 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 	ctx.ch = -1;
 	memset(&ctx.acc, 0, sizeof(ctx.acc));
 	ctx.tx_n = 0;
+	INIT_LIST_HEAD(&ctx.rx_list);
+	ctx.rx_n = 0;
 
 	rcu_read_lock();
 	while (done < budget && dmux->rx_head != dmux->rx_tail) {
@@ -395,6 +444,8 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 
 	if (ctx.redirect)
 		xdp_do_flush();
+	if (ctx.rx_n)
+		bam_dmux_rx_list_flush(&ctx);
 	if (dmux->rx_running && !READ_ONCE(dmux->rx_reset))
 		bam_dmux_rx_refill(dmux, GFP_ATOMIC);
 
