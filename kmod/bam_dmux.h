@@ -98,6 +98,13 @@ struct bam_dmux_tx_buf {
 	bool failed;
 };
 
+/* A page of one of our pools, to recycle with @sync bytes synced. */
+struct bam_dmux_pp_page {
+	struct page *page;
+	struct page_pool *pool;
+	u32 sync;
+};
+
 /* Per-channel counters. RX ones are written by NAPI only. */
 struct bam_dmux_rx_stats {
 	u64 packets;
@@ -233,6 +240,12 @@ struct bam_dmux {
 	bool tx_stopped;	/* channel queues stopped: ring full */
 	struct work_struct tx_wakeup_work;
 	wait_queue_head_t tx_wait;
+	/*
+	 * Sent XDP_TX pages that the TX completion left for the RX poll, to
+	 * go back to their pools' direct caches (only while RX runs).
+	 */
+	struct bam_dmux_pp_page tx_recycle[2 * BAM_DMUX_TX_RING];
+	unsigned int tx_recycle_n;
 	struct delayed_work tx_stall_work;	/* while the engine has frames */
 	unsigned int tx_stall_tail;	/* tx_tail when it last looked */
 	unsigned int tx_stall_checks;	/* its looks since tx_tail moved */
@@ -381,6 +394,7 @@ void bam_dmux_tx_xdp_flush(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
 int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, u8 qmap_ul, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
+void bam_dmux_tx_recycle(struct bam_dmux *dmux, bool napi);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);
 void bam_dmux_tx_drain(struct bam_dmux *dmux, bool drop_waiting);
 void bam_dmux_tx_exit(struct bam_dmux *dmux);

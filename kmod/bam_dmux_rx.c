@@ -423,6 +423,10 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 	INIT_LIST_HEAD(&ctx.rx_list);
 	ctx.rx_n = 0;
 
+	/* sent XDP_TX pages: into the direct cache, for this poll's refill */
+	if (READ_ONCE(dmux->tx_recycle_n))
+		bam_dmux_tx_recycle(dmux, true);
+
 	rcu_read_lock();
 	while (done < budget && dmux->rx_head != dmux->rx_tail) {
 		struct bam_dmux_rx_buf *buf;
@@ -479,7 +483,7 @@ int bam_dmux_rx_start(struct bam_dmux *dmux)
 
 	napi_disable(&dmux->napi);
 	dmux->rx = chan;
-	dmux->rx_running = true;
+	WRITE_ONCE(dmux->rx_running, true);
 	/* a modem that (re)starts begins with 2 KiB buffers */
 	dmux->rx_large = false;
 	WRITE_ONCE(dmux->rx_reset, false);
@@ -512,7 +516,9 @@ void bam_dmux_rx_stop(struct bam_dmux *dmux)
 		return;
 
 	napi_disable(&dmux->napi);
-	dmux->rx_running = false;
+	WRITE_ONCE(dmux->rx_running, false);
+	/* the TX completion leaves no more pages for the poll */
+	bam_dmux_tx_recycle(dmux, false);
 	timer_delete_sync(&dmux->refill_timer);
 	dmaengine_terminate_sync(dmux->rx);
 
@@ -664,6 +670,7 @@ void bam_dmux_rx_exit(struct bam_dmux *dmux)
 {
 	/* page_pool_destroy() wants the pool's NAPI disabled */
 	napi_disable(&dmux->napi);
+	bam_dmux_tx_recycle(dmux, false);
 	if (dmux->pool_large)
 		page_pool_destroy(dmux->pool_large);
 	page_pool_destroy(dmux->pool);

@@ -113,11 +113,18 @@ void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,
 	netif_tx_unlock_bh(dev);
 }
 
-/* Release what a slot holds and count it. tx_lock held. */
-static void bam_dmux_tx_release(struct bam_dmux *dmux,
-				struct bam_dmux_tx_buf *buf)
+/*
+ * Release what a slot holds and count it. tx_lock held. From the TX
+ * completion (@defer), a sent XDP_TX page waits for the RX poll, which
+ * recycles it into its pool's direct cache (bam_dmux_tx_recycle());
+ * elsewhere, or with RX stopped, it goes back through the pool's ring.
+ * Returns true if it left a page for the RX poll.
+ */
+static bool bam_dmux_tx_release(struct bam_dmux *dmux,
+				struct bam_dmux_tx_buf *buf, bool defer)
 {
 	struct bam_dmux_tx_stats *ts = &dmux->stats[buf->ch].tx;
+	bool left = false;
 
 	switch (buf->type) {
 	case BAM_DMUX_TX_SKB:
@@ -128,6 +135,17 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 			dev_consume_skb_any(buf->skb);
 		break;
 	case BAM_DMUX_TX_XDP_TX:
+		if (defer && READ_ONCE(dmux->rx_running) &&
+		    dmux->tx_recycle_n < ARRAY_SIZE(dmux->tx_recycle)) {
+			struct bam_dmux_pp_page *pp;
+
+			pp = &dmux->tx_recycle[dmux->tx_recycle_n++];
+			pp->page = buf->page;
+			pp->pool = buf->pool;
+			pp->sync = buf->sync;
+			left = true;
+			break;
+		}
 		/*
 		 * Only what the CPU wrote can be dirty in the cache, not the
 		 * whole buffer: the modem's next frame needs no more synced.
@@ -141,7 +159,7 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 	}
 
 	if (!buf->data)
-		return;
+		return left;
 	u64_stats_update_begin(&ts->syncp);
 	if (buf->failed) {
 		ts->errors++;
@@ -150,24 +168,28 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 		ts->bytes += buf->payload;
 	}
 	u64_stats_update_end(&ts->syncp);
+	return left;
 }
 
-/* Reclaim finished slots in ring order. tx_lock held. */
-static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
+/*
+ * Reclaim finished slots in ring order. tx_lock held. Returns true if it
+ * left the RX poll pages to recycle (@defer: bam_dmux_tx_release()).
+ */
+static bool bam_dmux_tx_reclaim_pages(struct bam_dmux *dmux, bool defer)
 {
-	bool reclaimed = false;
+	bool reclaimed = false, left = false;
 
 	while (dmux->tx_tail != dmux->tx_submitted) {
 		struct bam_dmux_tx_buf *buf = bam_dmux_tx_slot(dmux, dmux->tx_tail);
 
 		if (!buf->done)
 			break;
-		bam_dmux_tx_release(dmux, buf);
+		left |= bam_dmux_tx_release(dmux, buf, defer);
 		dmux->tx_tail++;
 		reclaimed = true;
 	}
 	if (!reclaimed)
-		return;
+		return false;
 
 	if (dmux->tx_tail == dmux->tx_head) {
 		pm_runtime_mark_last_busy(dmux->dev);
@@ -179,6 +201,31 @@ static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
 	if (dmux->tx_stopped &&
 	    dmux->tx_head - dmux->tx_tail <= BAM_DMUX_TX_RING / 2)
 		bam_dmux_tx_wake_queues(dmux);
+	return left;
+}
+
+static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
+{
+	bam_dmux_tx_reclaim_pages(dmux, false);
+}
+
+/*
+ * Recycle the sent XDP_TX pages the TX completion left: into their pools'
+ * direct caches from the RX poll (@napi), else through their rings (RX
+ * stopped: nothing is left after that).
+ */
+void bam_dmux_tx_recycle(struct bam_dmux *dmux, bool napi)
+{
+	unsigned int i;
+
+	spin_lock_bh(&dmux->tx_lock);
+	for (i = 0; i < dmux->tx_recycle_n; i++) {
+		struct bam_dmux_pp_page *pp = &dmux->tx_recycle[i];
+
+		page_pool_put_page(pp->pool, pp->page, pp->sync, napi);
+	}
+	WRITE_ONCE(dmux->tx_recycle_n, 0);
+	spin_unlock_bh(&dmux->tx_lock);
 }
 
 static void bam_dmux_tx_callback(void *param,
@@ -186,12 +233,17 @@ static void bam_dmux_tx_callback(void *param,
 {
 	struct bam_dmux_tx_buf *buf = param;
 	struct bam_dmux *dmux = buf->dmux;
+	bool first;
 
 	spin_lock_bh(&dmux->tx_lock);
 	buf->failed = res->result != DMA_TRANS_NOERROR;
 	buf->done = true;
-	bam_dmux_tx_reclaim(dmux);
+	first = !dmux->tx_recycle_n;
+	/* the RX poll recycles what the first page left asks it for */
+	first &= bam_dmux_tx_reclaim_pages(dmux, true);
 	spin_unlock_bh(&dmux->tx_lock);
+	if (first)
+		napi_schedule(&dmux->napi);
 }
 
 /* Hand waiting slots to the DMA engine and kick it once. tx_lock held. */
