@@ -6,7 +6,9 @@
 #define BAM_DMUX_H
 
 #include <linux/bitops.h>
+#include <linux/bpf_trace.h>
 #include <linux/dmaengine.h>
+#include <linux/filter.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
@@ -48,6 +50,8 @@
  */
 #define BAM_DMUX_TX_STALL		msecs_to_jiffies(1000)
 #define BAM_DMUX_TX_STALL_CHECKS	2
+/* skbs a poll hands to the stack in one list, at most (QMAP: many a frame) */
+#define BAM_DMUX_RX_LIST		64
 /* MAP frames of an aggregate that weigh one unit of the NAPI budget */
 #define BAM_DMUX_QMAP_WEIGHT		8
 
@@ -84,6 +88,7 @@ struct bam_dmux_tx_buf {
 		struct xdp_frame *xdpf;
 	};
 	struct page_pool *pool;	/* XDP_TX: the page's pool */
+	u32 sync;		/* XDP_TX: what its recycling syncs */
 	dma_addr_t addr;
 	u32 len;		/* frame length on the wire */
 	u16 payload;		/* payload length, for the counters */
@@ -91,6 +96,13 @@ struct bam_dmux_tx_buf {
 	bool data;		/* a DATA frame (commands are not counted) */
 	bool done;		/* completed or dropped; slot may be reclaimed */
 	bool failed;
+};
+
+/* A page of one of our pools, to recycle with @sync bytes synced. */
+struct bam_dmux_pp_page {
+	struct page *page;
+	struct page_pool *pool;
+	u32 sync;
 };
 
 /* Per-channel counters. RX ones are written by NAPI only. */
@@ -228,6 +240,12 @@ struct bam_dmux {
 	bool tx_stopped;	/* channel queues stopped: ring full */
 	struct work_struct tx_wakeup_work;
 	wait_queue_head_t tx_wait;
+	/*
+	 * Sent XDP_TX pages that the TX completion left for the RX poll, to
+	 * go back to their pools' direct caches (only while RX runs).
+	 */
+	struct bam_dmux_pp_page tx_recycle[2 * BAM_DMUX_TX_RING];
+	unsigned int tx_recycle_n;
 	struct delayed_work tx_stall_work;	/* while the engine has frames */
 	unsigned int tx_stall_tail;	/* tx_tail when it last looked */
 	unsigned int tx_stall_checks;	/* its looks since tx_tail moved */
@@ -271,10 +289,61 @@ static inline struct bam_dmux_netdev *bam_dmux_priv(struct net_device *dev)
 	return netdev_priv(dev);
 }
 
-/* What one NAPI poll left to do once its frames are handled. */
+/*
+ * One channel's RX counters of one NAPI poll, committed to its
+ * bam_dmux_rx_stats once: when a frame of another channel comes, and at the
+ * end of the poll.
+ */
+struct bam_dmux_rx_acc {
+	u32 packets;
+	u32 bytes;
+	u32 dropped;
+	u32 errors;
+	u32 xdp_pass;
+	u32 xdp_drop;
+	u32 xdp_tx;
+	u32 xdp_tx_err;
+	u32 xdp_redirect;
+	u32 xdp_redirect_err;
+	u32 xdp_aborted;
+	u32 map_aggr;	/* QMAP aggregates walked (device-wide) */
+};
+
+/*
+ * XDP_TX frames of one poll, ready to send (header, padding, synced for the
+ * device), queued on the ring under one lock per BAM_DMUX_XDP_TX_BULK
+ * (bam_dmux_tx_xdp_flush()).
+ */
+#define BAM_DMUX_XDP_TX_BULK		16
+
+struct bam_dmux_xdp_tx_ent {
+	struct page *page;
+	struct page_pool *pool;
+	dma_addr_t addr;
+	u32 sync;		/* what its recycling syncs */
+	u16 payload;
+};
+
+/* What one NAPI poll counted, and left to do once its frames are handled. */
 struct bam_dmux_poll {
 	bool redirect;	/* xdp_do_flush() needed */
-	bool tx;	/* XDP_TX frames queued */
+	bool tx;	/* XDP_TX frames queued on the ring: kick it */
+	int ch;		/* the channel acc and tx_q are for; -1: none yet */
+	struct bam_dmux_rx_acc acc;
+	struct list_head rx_list;	/* skbs for the stack, not for GRO */
+	unsigned int rx_n;		/* on rx_list */
+	/* XDP_TX frames not on the ring yet; dev and prog for tracing */
+	unsigned int tx_n;
+	struct net_device *tx_dev;
+	struct bpf_prog *tx_prog;
+	struct bam_dmux_xdp_tx_ent tx_q[BAM_DMUX_XDP_TX_BULK];
+};
+
+/* What the caller of bam_dmux_xdp_act() does with the frame next. */
+enum bam_dmux_xdp_res {
+	BAM_DMUX_XDP_PASS,	/* build an skb */
+	BAM_DMUX_XDP_DONE,	/* it left (TX, REDIRECT) */
+	BAM_DMUX_XDP_FREE,	/* give its buffer back */
 };
 
 #define bam_dmux_rx_err_ratelimited(dmux, fmt, ...) \
@@ -302,6 +371,9 @@ void bam_dmux_rx_unreg_rxq(struct net_device *dev);
 void bam_dmux_rx_exit(struct bam_dmux *dmux);
 int bam_dmux_rx_start(struct bam_dmux *dmux);
 __be16 bam_dmux_rx_protocol(const void *data, unsigned int len);
+void bam_dmux_rx_skb(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+		     struct sk_buff *skb);
+void bam_dmux_rx_acc_commit(struct bam_dmux *dmux, struct bam_dmux_poll *ctx);
 void bam_dmux_rx_stop(struct bam_dmux *dmux);
 
 /* bam_dmux_qmap.c */
@@ -314,11 +386,15 @@ u32 bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
 void bam_dmux_tx_init(struct bam_dmux *dmux);
 netdev_tx_t bam_dmux_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd);
-bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
-		     struct page_pool *pool);
+bool bam_dmux_tx_xdp(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+		     struct net_device *netdev, struct bpf_prog *prog,
+		     struct xdp_buff *xdp, struct page_pool *pool, u32 sync);
+void bam_dmux_tx_xdp_flush(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+			   bool kick);
 int bam_dmux_tx_xdp_frames(struct bam_dmux *dmux, u8 ch, u8 qmap_ul, int n,
 			   struct xdp_frame **frames, bool flush);
 void bam_dmux_tx_kick(struct bam_dmux *dmux);
+void bam_dmux_tx_recycle(struct bam_dmux *dmux, bool napi);
 void bam_dmux_tx_set_ready(struct bam_dmux *dmux, bool ready);
 void bam_dmux_tx_drain(struct bam_dmux *dmux, bool drop_waiting);
 void bam_dmux_tx_exit(struct bam_dmux *dmux);
@@ -340,5 +416,72 @@ void bam_dmux_debugfs_register(void);
 void bam_dmux_debugfs_unregister(void);
 void bam_dmux_debugfs_init(struct bam_dmux *dmux);
 void bam_dmux_debugfs_exit(struct bam_dmux *dmux);
+
+/* The poll's next frame is for channel @ch: count it there. */
+static inline void bam_dmux_rx_acc_switch(struct bam_dmux *dmux,
+					  struct bam_dmux_poll *ctx, u8 ch)
+{
+	if (likely(ctx->ch == ch))
+		return;
+	bam_dmux_rx_acc_commit(dmux, ctx);
+	ctx->ch = ch;
+}
+
+/*
+ * Act on the verdict @act of @prog for the frame @xdp describes and count
+ * it. @pool is the pool of the frame's own buffer, which TX and REDIRECT
+ * send; NULL if it has none (a QMAP frame that could not be given one, or
+ * that the modem would not take): TX and REDIRECT fail. @sync: bytes of the
+ * buffer (from the pool's offset) the CPU may have written before the
+ * program returned, which its recycling must sync for the device. The
+ * caller builds an skb (PASS) or gives the buffer back (FREE).
+ */
+static __always_inline enum bam_dmux_xdp_res
+bam_dmux_xdp_act(struct bam_dmux *dmux, struct net_device *netdev,
+		 struct bpf_prog *prog, struct xdp_buff *xdp, u32 act,
+		 struct page_pool *pool, u32 sync, struct bam_dmux_poll *ctx)
+{
+	struct bam_dmux_rx_acc *acc = &ctx->acc;
+
+	switch (act) {
+	case XDP_PASS:
+		acc->xdp_pass++;
+		return BAM_DMUX_XDP_PASS;
+	case XDP_TX:
+		/* counted once queued on the ring, or failed to */
+		if (pool && bam_dmux_tx_xdp(dmux, ctx, netdev, prog, xdp, pool,
+					    sync))
+			return BAM_DMUX_XDP_DONE;
+		acc->xdp_tx_err++;
+		trace_xdp_exception(netdev, prog, act);
+		return BAM_DMUX_XDP_FREE;
+	case XDP_REDIRECT:
+		if (pool && !xdp_do_redirect(netdev, xdp, prog)) {
+			acc->xdp_redirect++;
+			ctx->redirect = true;
+			return BAM_DMUX_XDP_DONE;
+		}
+		acc->xdp_redirect_err++;
+		/*
+		 * xdp_do_redirect() traces its own failures. Without a buffer
+		 * the redirect was never attempted: its target stays in this
+		 * CPU's bpf_redirect_info, which the next bpf_redirect()
+		 * overwrites and no path reads without one.
+		 */
+		if (!pool)
+			trace_xdp_exception(netdev, prog, act);
+		return BAM_DMUX_XDP_FREE;
+	default:
+		bpf_warn_invalid_xdp_action(netdev, prog, act);
+		fallthrough;
+	case XDP_ABORTED:
+		trace_xdp_exception(netdev, prog, act);
+		acc->xdp_aborted++;
+		return BAM_DMUX_XDP_FREE;
+	case XDP_DROP:
+		acc->xdp_drop++;
+		return BAM_DMUX_XDP_FREE;
+	}
+}
 
 #endif /* BAM_DMUX_H */

@@ -31,21 +31,6 @@
 
 #include "bam_dmux.h"
 
-/* Counted per aggregate, committed once. */
-struct bam_dmux_qmap_stats {
-	u32 packets;
-	u32 bytes;
-	u32 dropped;
-	u32 errors;
-	u32 xdp_pass;
-	u32 xdp_drop;
-	u32 xdp_tx;
-	u32 xdp_tx_err;
-	u32 xdp_redirect;
-	u32 xdp_redirect_err;
-	u32 xdp_aborted;
-};
-
 /*
  * Headroom of a MAP frame's xdp_buff: the frame's own first bytes are where
  * bpf_xdp_adjust_head() and bpf_xdp_adjust_meta() stop (both keep data_meta
@@ -101,65 +86,40 @@ static struct page_pool *bam_dmux_qmap_detach(struct bam_dmux *dmux,
 /* Run the program on one MAP frame; true if XDP consumed it. */
 static bool bam_dmux_qmap_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 			      struct bpf_prog *prog, struct xdp_buff *xdp,
-			      struct bam_dmux_poll *ctx,
-			      struct bam_dmux_qmap_stats *qs)
+			      struct bam_dmux_poll *ctx)
 {
 	struct bam_dmux_netdev *bndev = bam_dmux_priv(netdev);
 	struct page_pool *pool = NULL;
 	u32 act;
 
 	act = bpf_prog_run_xdp(prog, xdp);
-	switch (act) {
-	case XDP_PASS:
-		qs->xdp_pass++;
+	/*
+	 * A frame that leaves needs a page of its own; one the modem would
+	 * not take is not worth one (XDP_TX fails without a pool).
+	 */
+	if (act == XDP_REDIRECT ||
+	    (act == XDP_TX &&
+	     bam_dmux_map_valid(xdp->data, xdp->data_end - xdp->data,
+				READ_ONCE(bndev->qmap_ul) - 1)))
+		pool = bam_dmux_qmap_detach(dmux, bndev, xdp);
+
+	switch (bam_dmux_xdp_act(dmux, netdev, prog, xdp, act, pool, 0, ctx)) {
+	case BAM_DMUX_XDP_PASS:
 		return false;
-	case XDP_TX:
-		if (!bam_dmux_map_valid(xdp->data, xdp->data_end - xdp->data,
-					READ_ONCE(bndev->qmap_ul) - 1)) {
-			qs->xdp_tx_err++;
-			trace_xdp_exception(netdev, prog, act);
-			return true;
-		}
-		pool = bam_dmux_qmap_detach(dmux, bndev, xdp);
-		if (pool && bam_dmux_tx_xdp(dmux, bndev->ch, xdp, pool)) {
-			qs->xdp_tx++;
-			ctx->tx = true;
-			return true;
-		}
-		qs->xdp_tx_err++;
-		trace_xdp_exception(netdev, prog, act);
-		break;
-	case XDP_REDIRECT:
-		pool = bam_dmux_qmap_detach(dmux, bndev, xdp);
-		if (pool && !xdp_do_redirect(netdev, xdp, prog)) {
-			qs->xdp_redirect++;
-			ctx->redirect = true;
-			return true;
-		}
+	case BAM_DMUX_XDP_FREE:
 		/*
-		 * Without a page the redirect was never attempted: its target
-		 * stays in this CPU's bpf_redirect_info, which the next
-		 * bpf_redirect() overwrites and no path reads without one.
+		 * DROP and ABORTED leave the frame in the aggregate's page,
+		 * still ours; a TX or REDIRECT that failed gives back the
+		 * frame's own page.
 		 */
-		qs->xdp_redirect_err++;
-		trace_xdp_exception(netdev, prog, act);
+		if (pool)
+			page_pool_put_full_page(pool,
+						virt_to_page(xdp->data_hard_start),
+						true);
 		break;
-	default:
-		bpf_warn_invalid_xdp_action(netdev, prog, act);
-		fallthrough;
-	case XDP_ABORTED:
-		trace_xdp_exception(netdev, prog, act);
-		qs->xdp_aborted++;
-		return true;
-	case XDP_DROP:
-		qs->xdp_drop++;
-		return true;
+	case BAM_DMUX_XDP_DONE:
+		break;
 	}
-	/* a TX or REDIRECT that failed: give back the frame's own page */
-	if (pool)
-		page_pool_put_full_page(pool,
-					virt_to_page(xdp->data_hard_start),
-					true);
 	return true;
 }
 
@@ -168,8 +128,7 @@ static void bam_dmux_qmap_frame(struct bam_dmux *dmux,
 				struct net_device *netdev,
 				struct bpf_prog *prog,
 				struct xdp_rxq_info *rxq, void *start, u32 len,
-				struct bam_dmux_poll *ctx,
-				struct bam_dmux_qmap_stats *qs)
+				struct bam_dmux_poll *ctx)
 {
 	void *data = start, *meta = start;
 	struct sk_buff *skb;
@@ -182,7 +141,7 @@ static void bam_dmux_qmap_frame(struct bam_dmux *dmux,
 				    BAM_DMUX_QMAP_TAILROOM, rxq);
 		xdp_prepare_buff(&xdp, start - BAM_DMUX_QMAP_HEADROOM,
 				 BAM_DMUX_QMAP_HEADROOM, len, true);
-		if (bam_dmux_qmap_xdp(dmux, netdev, prog, &xdp, ctx, qs))
+		if (bam_dmux_qmap_xdp(dmux, netdev, prog, &xdp, ctx))
 			return;
 		data = xdp.data;
 		meta = xdp.data_meta;
@@ -192,7 +151,7 @@ static void bam_dmux_qmap_frame(struct bam_dmux *dmux,
 	metalen = data - meta;
 	skb = napi_alloc_skb(&dmux->napi, metalen + len);
 	if (unlikely(!skb)) {
-		qs->dropped++;
+		ctx->acc.dropped++;
 		return;
 	}
 	skb_put_data(skb, meta, metalen + len);
@@ -205,25 +164,7 @@ static void bam_dmux_qmap_frame(struct bam_dmux *dmux,
 					bam_dmux_rx_protocol(skb->data, skb->len);
 	skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
-	napi_gro_receive(&dmux->napi, skb);
-}
-
-static void bam_dmux_qmap_commit(struct bam_dmux_rx_stats *rs,
-				 const struct bam_dmux_qmap_stats *qs)
-{
-	u64_stats_update_begin(&rs->syncp);
-	rs->packets += qs->packets;
-	rs->bytes += qs->bytes;
-	rs->dropped += qs->dropped;
-	rs->errors += qs->errors;
-	rs->xdp_pass += qs->xdp_pass;
-	rs->xdp_drop += qs->xdp_drop;
-	rs->xdp_tx += qs->xdp_tx;
-	rs->xdp_tx_err += qs->xdp_tx_err;
-	rs->xdp_redirect += qs->xdp_redirect;
-	rs->xdp_redirect_err += qs->xdp_redirect_err;
-	rs->xdp_aborted += qs->xdp_aborted;
-	u64_stats_update_end(&rs->syncp);
+	bam_dmux_rx_skb(dmux, ctx, skb);
 }
 
 static void bam_dmux_qmap_bad(struct bam_dmux *dmux, u8 ch,
@@ -252,28 +193,26 @@ u32 bam_dmux_rx_qmap(struct bam_dmux *dmux, struct net_device *netdev,
 					   &bndev->xdp_rxq;
 	u8 *agg = page_address(page) + BAM_DMUX_RX_HEADROOM + BAM_DMUX_HDR_SIZE;
 	struct bpf_prog *prog = rcu_dereference(bndev->xdp_prog);
-	struct bam_dmux_qmap_stats qs = {};
+	struct bam_dmux_rx_acc *acc = &ctx->acc;
 	struct bam_dmux_map_frame mf;
 	enum bam_dmux_map_err err;
-	u32 off;
+	u32 off, n = 0;
 
-	for (off = 0; off < len; off = mf.next) {
+	for (off = 0; off < len; off = mf.next, n++) {
 		err = bam_dmux_map_next(agg, len, off, fmt, &mf);
 		if (unlikely(err)) {
 			bam_dmux_qmap_bad(dmux, bndev->ch, err, off, len);
-			qs.errors++;
+			acc->errors++;
 			continue;
 		}
-		qs.packets++;
-		qs.bytes += mf.next - mf.off;
+		acc->packets++;
+		acc->bytes += mf.next - mf.off;
 		bam_dmux_qmap_frame(dmux, netdev, prog, rxq, agg + mf.off,
-				    mf.next - mf.off, ctx, &qs);
+				    mf.next - mf.off, ctx);
 	}
 
-	bam_dmux_qmap_commit(&dmux->stats[bndev->ch].rx, &qs);
-	/* after the frames' counters: a reader that saw it sees them */
-	smp_wmb();
-	WRITE_ONCE(dmux->dstats.rx_map_aggr, dmux->dstats.rx_map_aggr + 1);
+	/* committed with the frames' counters, after them */
+	acc->map_aggr++;
 	page_pool_put_page(pool, page, BAM_DMUX_HDR_SIZE + len, true);
-	return qs.packets + qs.errors;
+	return n;
 }

@@ -17,8 +17,11 @@
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
+#include <net/busy_poll.h>
 #include <net/page_pool/helpers.h>
 
 #include "bam_dmux.h"
@@ -137,11 +140,89 @@ __be16 bam_dmux_rx_protocol(const void *data, unsigned int len)
 	}
 }
 
+static void bam_dmux_rx_list_flush(struct bam_dmux_poll *ctx)
+{
+	netif_receive_skb_list(&ctx->rx_list);
+	INIT_LIST_HEAD(&ctx->rx_list);
+	ctx->rx_n = 0;
+}
+
+/*
+ * Hand an skb to the stack. GRO only for TCP: the channels have no checksum
+ * offload, so GRO would validate every UDP datagram's checksum in software
+ * before any hook could drop it (its UDP path coalesces nothing for a
+ * socket that did not ask for it), and it has nothing for other protocols
+ * or MAP frames. The rest goes up as one list at the end of the poll
+ * (as GRO's own output does), its checksums left to whoever reads them.
+ */
+void bam_dmux_rx_skb(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+		     struct sk_buff *skb)
+{
+	const u8 *iph = skb->data;
+	bool tcp;
+
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		tcp = skb_headlen(skb) >= sizeof(struct iphdr) &&
+		      iph[offsetof(struct iphdr, protocol)] == IPPROTO_TCP;
+		break;
+	case htons(ETH_P_IPV6):
+		tcp = skb_headlen(skb) >= sizeof(struct ipv6hdr) &&
+		      iph[offsetof(struct ipv6hdr, nexthdr)] == IPPROTO_TCP;
+		break;
+	default:
+		tcp = false;
+		break;
+	}
+	if (tcp) {
+		napi_gro_receive(&dmux->napi, skb);
+		return;
+	}
+	skb_mark_napi_id(skb, &dmux->napi);
+	list_add_tail(&skb->list, &ctx->rx_list);
+	if (++ctx->rx_n == BAM_DMUX_RX_LIST)
+		bam_dmux_rx_list_flush(ctx);
+}
+
 static void bam_dmux_rx_drop(struct bam_dmux *dmux, enum bam_dmux_rx_drop why,
 			     struct page_pool *pool, struct page *page)
 {
 	dmux->dstats.rx_drop[why]++;
 	page_pool_recycle_direct(pool, page);
+}
+
+/* Commit the poll's counters of ctx->ch, if any, and start afresh. */
+void bam_dmux_rx_acc_commit(struct bam_dmux *dmux, struct bam_dmux_poll *ctx)
+{
+	struct bam_dmux_rx_acc *acc = &ctx->acc;
+	struct bam_dmux_rx_stats *rs;
+
+	if (ctx->ch < 0)
+		return;
+	/* XDP_TX frames of the channel: counted once on the ring */
+	if (ctx->tx_n)
+		bam_dmux_tx_xdp_flush(dmux, ctx, false);
+	rs = &dmux->stats[ctx->ch].rx;
+	u64_stats_update_begin(&rs->syncp);
+	rs->packets += acc->packets;
+	rs->bytes += acc->bytes;
+	rs->dropped += acc->dropped;
+	rs->errors += acc->errors;
+	rs->xdp_pass += acc->xdp_pass;
+	rs->xdp_drop += acc->xdp_drop;
+	rs->xdp_tx += acc->xdp_tx;
+	rs->xdp_tx_err += acc->xdp_tx_err;
+	rs->xdp_redirect += acc->xdp_redirect;
+	rs->xdp_redirect_err += acc->xdp_redirect_err;
+	rs->xdp_aborted += acc->xdp_aborted;
+	u64_stats_update_end(&rs->syncp);
+	if (acc->map_aggr) {
+		/* after the frames' counters: a reader that saw it sees them */
+		smp_wmb();
+		WRITE_ONCE(dmux->dstats.rx_map_aggr,
+			   dmux->dstats.rx_map_aggr + acc->map_aggr);
+	}
+	memset(acc, 0, sizeof(*acc));
 }
 
 /* Returns true if the frame was consumed by XDP. */
@@ -150,55 +231,23 @@ static bool bam_dmux_rx_xdp(struct bam_dmux *dmux, struct net_device *netdev,
 			    struct page_pool *pool, struct page *page,
 			    struct bam_dmux_poll *ctx)
 {
-	struct bam_dmux_netdev *bndev = bam_dmux_priv(netdev);
-	struct bam_dmux_rx_stats *rs = &dmux->stats[bndev->ch].rx;
 	void *start = page_address(page) + BAM_DMUX_RX_HEADROOM;
 	u32 len = xdp->data_end - start;
 	u32 act, sync;
 
 	act = bpf_prog_run_xdp(prog, xdp);
-	/* The device may only see what the CPU wrote after a sync. */
-	sync = max_t(u32, len, xdp->data_end - start);
-
-	u64_stats_update_begin(&rs->syncp);
-	switch (act) {
-	case XDP_PASS:
-		rs->xdp_pass++;
-		u64_stats_update_end(&rs->syncp);
+	switch (bam_dmux_xdp_act(dmux, netdev, prog, xdp, act, pool, len,
+				 ctx)) {
+	case BAM_DMUX_XDP_PASS:
 		return false;
-	case XDP_TX:
-		if (bam_dmux_tx_xdp(dmux, bndev->ch, xdp, pool)) {
-			rs->xdp_tx++;
-			ctx->tx = true;
-			break;
-		}
-		rs->xdp_tx_err++;
-		trace_xdp_exception(netdev, prog, act);
+	case BAM_DMUX_XDP_FREE:
+		/* The device may only see what the CPU wrote after a sync. */
+		sync = max_t(u32, len, xdp->data_end - start);
 		page_pool_put_page(pool, page, sync, true);
 		break;
-	case XDP_REDIRECT:
-		if (!xdp_do_redirect(netdev, xdp, prog)) {
-			rs->xdp_redirect++;
-			ctx->redirect = true;
-			break;
-		}
-		rs->xdp_redirect_err++;
-		page_pool_put_page(pool, page, sync, true);
-		break;
-	default:
-		bpf_warn_invalid_xdp_action(netdev, prog, act);
-		fallthrough;
-	case XDP_ABORTED:
-		trace_xdp_exception(netdev, prog, act);
-		rs->xdp_aborted++;
-		page_pool_put_page(pool, page, sync, true);
-		break;
-	case XDP_DROP:
-		rs->xdp_drop++;
-		page_pool_put_page(pool, page, sync, true);
+	case BAM_DMUX_XDP_DONE:
 		break;
 	}
-	u64_stats_update_end(&rs->syncp);
 	return true;
 }
 
@@ -215,7 +264,6 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 {
 	struct page_pool *pool = bam_dmux_rx_pool(dmux, buf->large);
 	u32 frame_sz = buf->large ? dmux->large_frame_sz : PAGE_SIZE;
-	struct bam_dmux_rx_stats *rs = &dmux->stats[f->ch].rx;
 	struct bam_dmux_netdev *bndev;
 	struct net_device *netdev;
 	struct bpf_prog *prog;
@@ -244,6 +292,7 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 		page_pool_dma_sync_for_cpu(pool, page, synced,
 					   BAM_DMUX_HDR_SIZE + f->len - synced);
 
+	bam_dmux_rx_acc_switch(dmux, ctx, f->ch);
 	qmap = READ_ONCE(bndev->qmap);
 	if (qmap) {
 		u32 n = bam_dmux_rx_qmap(dmux, netdev, qmap - 1, pool, page,
@@ -252,10 +301,8 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 		return max_t(u32, DIV_ROUND_UP(n, BAM_DMUX_QMAP_WEIGHT), 1);
 	}
 
-	u64_stats_update_begin(&rs->syncp);
-	rs->packets++;
-	rs->bytes += f->len;
-	u64_stats_update_end(&rs->syncp);
+	ctx->acc.packets++;
+	ctx->acc.bytes += f->len;
 
 	xdp_init_buff(&xdp, frame_sz, buf->large ? &bndev->xdp_rxq_large :
 						   &bndev->xdp_rxq);
@@ -268,9 +315,7 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 
 	skb = napi_build_skb(page_address(page), frame_sz);
 	if (unlikely(!skb)) {
-		u64_stats_update_begin(&rs->syncp);
-		rs->dropped++;
-		u64_stats_update_end(&rs->syncp);
+		ctx->acc.dropped++;
 		page_pool_recycle_direct(pool, page);
 		return 1;
 	}
@@ -284,7 +329,7 @@ static unsigned int bam_dmux_rx_data(struct bam_dmux *dmux,
 	skb->dev = netdev;
 	skb->protocol = bam_dmux_rx_protocol(skb->data, skb->len);
 	skb_reset_mac_header(skb);
-	napi_gro_receive(&dmux->napi, skb);
+	bam_dmux_rx_skb(dmux, ctx, skb);
 	return 1;
 }
 
@@ -362,12 +407,25 @@ static unsigned int bam_dmux_rx_one(struct bam_dmux *dmux,
 static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 {
 	struct bam_dmux *dmux = container_of(napi, struct bam_dmux, napi);
-	struct bam_dmux_poll ctx = {};
+	struct bam_dmux_poll ctx;
 	int done = 0;
 
 	/* Nothing to do for netpoll: there is no TX work in this poll. */
 	if (unlikely(!budget))
 		return 0;
+
+	/* not the bulk queue itself: tx_n says what it holds */
+	ctx.redirect = false;
+	ctx.tx = false;
+	ctx.ch = -1;
+	memset(&ctx.acc, 0, sizeof(ctx.acc));
+	ctx.tx_n = 0;
+	INIT_LIST_HEAD(&ctx.rx_list);
+	ctx.rx_n = 0;
+
+	/* sent XDP_TX pages: into the direct cache, for this poll's refill */
+	if (READ_ONCE(dmux->tx_recycle_n))
+		bam_dmux_tx_recycle(dmux, true);
 
 	rcu_read_lock();
 	while (done < budget && dmux->rx_head != dmux->rx_tail) {
@@ -382,12 +440,16 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 	}
 	/* an aggregate may weigh more than the budget left: poll again */
 	done = min(done, budget);
+	/* the poll's XDP_TX frames: on the ring and to the engine at once */
+	if (ctx.tx_n || ctx.tx)
+		bam_dmux_tx_xdp_flush(dmux, &ctx, true);
 	rcu_read_unlock();
+	bam_dmux_rx_acc_commit(dmux, &ctx);
 
 	if (ctx.redirect)
 		xdp_do_flush();
-	if (ctx.tx)
-		bam_dmux_tx_kick(dmux);
+	if (ctx.rx_n)
+		bam_dmux_rx_list_flush(&ctx);
 	if (dmux->rx_running && !READ_ONCE(dmux->rx_reset))
 		bam_dmux_rx_refill(dmux, GFP_ATOMIC);
 
@@ -421,7 +483,7 @@ int bam_dmux_rx_start(struct bam_dmux *dmux)
 
 	napi_disable(&dmux->napi);
 	dmux->rx = chan;
-	dmux->rx_running = true;
+	WRITE_ONCE(dmux->rx_running, true);
 	/* a modem that (re)starts begins with 2 KiB buffers */
 	dmux->rx_large = false;
 	WRITE_ONCE(dmux->rx_reset, false);
@@ -454,7 +516,9 @@ void bam_dmux_rx_stop(struct bam_dmux *dmux)
 		return;
 
 	napi_disable(&dmux->napi);
-	dmux->rx_running = false;
+	WRITE_ONCE(dmux->rx_running, false);
+	/* the TX completion leaves no more pages for the poll */
+	bam_dmux_tx_recycle(dmux, false);
 	timer_delete_sync(&dmux->refill_timer);
 	dmaengine_terminate_sync(dmux->rx);
 
@@ -606,6 +670,7 @@ void bam_dmux_rx_exit(struct bam_dmux *dmux)
 {
 	/* page_pool_destroy() wants the pool's NAPI disabled */
 	napi_disable(&dmux->napi);
+	bam_dmux_tx_recycle(dmux, false);
 	if (dmux->pool_large)
 		page_pool_destroy(dmux->pool_large);
 	page_pool_destroy(dmux->pool);

@@ -17,6 +17,7 @@
  * while the engine has frames resets the pipe when none completed for two
  * whole periods (bam_dmux_tx_stall_work()).
  */
+#include <linux/bpf_trace.h>
 #include <linux/dma-mapping.h>
 #include <linux/pm_runtime.h>
 #include <linux/skbuff.h>
@@ -112,11 +113,18 @@ void bam_dmux_tx_attach(struct bam_dmux *dmux, struct net_device *dev,
 	netif_tx_unlock_bh(dev);
 }
 
-/* Release what a slot holds and count it. tx_lock held. */
-static void bam_dmux_tx_release(struct bam_dmux *dmux,
-				struct bam_dmux_tx_buf *buf)
+/*
+ * Release what a slot holds and count it. tx_lock held. From the TX
+ * completion (@defer), a sent XDP_TX page waits for the RX poll, which
+ * recycles it into its pool's direct cache (bam_dmux_tx_recycle());
+ * elsewhere, or with RX stopped, it goes back through the pool's ring.
+ * Returns true if it left a page for the RX poll.
+ */
+static bool bam_dmux_tx_release(struct bam_dmux *dmux,
+				struct bam_dmux_tx_buf *buf, bool defer)
 {
 	struct bam_dmux_tx_stats *ts = &dmux->stats[buf->ch].tx;
+	bool left = false;
 
 	switch (buf->type) {
 	case BAM_DMUX_TX_SKB:
@@ -127,7 +135,22 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 			dev_consume_skb_any(buf->skb);
 		break;
 	case BAM_DMUX_TX_XDP_TX:
-		page_pool_put_full_page(buf->pool, buf->page, false);
+		if (defer && READ_ONCE(dmux->rx_running) &&
+		    dmux->tx_recycle_n < ARRAY_SIZE(dmux->tx_recycle)) {
+			struct bam_dmux_pp_page *pp;
+
+			pp = &dmux->tx_recycle[dmux->tx_recycle_n++];
+			pp->page = buf->page;
+			pp->pool = buf->pool;
+			pp->sync = buf->sync;
+			left = true;
+			break;
+		}
+		/*
+		 * Only what the CPU wrote can be dirty in the cache, not the
+		 * whole buffer: the modem's next frame needs no more synced.
+		 */
+		page_pool_put_page(buf->pool, buf->page, buf->sync, false);
 		break;
 	case BAM_DMUX_TX_XDP_FRAME:
 		dma_unmap_single(dmux->dev, buf->addr, buf->len, DMA_TO_DEVICE);
@@ -136,7 +159,7 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 	}
 
 	if (!buf->data)
-		return;
+		return left;
 	u64_stats_update_begin(&ts->syncp);
 	if (buf->failed) {
 		ts->errors++;
@@ -145,24 +168,28 @@ static void bam_dmux_tx_release(struct bam_dmux *dmux,
 		ts->bytes += buf->payload;
 	}
 	u64_stats_update_end(&ts->syncp);
+	return left;
 }
 
-/* Reclaim finished slots in ring order. tx_lock held. */
-static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
+/*
+ * Reclaim finished slots in ring order. tx_lock held. Returns true if it
+ * left the RX poll pages to recycle (@defer: bam_dmux_tx_release()).
+ */
+static bool bam_dmux_tx_reclaim_pages(struct bam_dmux *dmux, bool defer)
 {
-	bool reclaimed = false;
+	bool reclaimed = false, left = false;
 
 	while (dmux->tx_tail != dmux->tx_submitted) {
 		struct bam_dmux_tx_buf *buf = bam_dmux_tx_slot(dmux, dmux->tx_tail);
 
 		if (!buf->done)
 			break;
-		bam_dmux_tx_release(dmux, buf);
+		left |= bam_dmux_tx_release(dmux, buf, defer);
 		dmux->tx_tail++;
 		reclaimed = true;
 	}
 	if (!reclaimed)
-		return;
+		return false;
 
 	if (dmux->tx_tail == dmux->tx_head) {
 		pm_runtime_mark_last_busy(dmux->dev);
@@ -174,6 +201,31 @@ static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
 	if (dmux->tx_stopped &&
 	    dmux->tx_head - dmux->tx_tail <= BAM_DMUX_TX_RING / 2)
 		bam_dmux_tx_wake_queues(dmux);
+	return left;
+}
+
+static void bam_dmux_tx_reclaim(struct bam_dmux *dmux)
+{
+	bam_dmux_tx_reclaim_pages(dmux, false);
+}
+
+/*
+ * Recycle the sent XDP_TX pages the TX completion left: into their pools'
+ * direct caches from the RX poll (@napi), else through their rings (RX
+ * stopped: nothing is left after that).
+ */
+void bam_dmux_tx_recycle(struct bam_dmux *dmux, bool napi)
+{
+	unsigned int i;
+
+	spin_lock_bh(&dmux->tx_lock);
+	for (i = 0; i < dmux->tx_recycle_n; i++) {
+		struct bam_dmux_pp_page *pp = &dmux->tx_recycle[i];
+
+		page_pool_put_page(pp->pool, pp->page, pp->sync, napi);
+	}
+	WRITE_ONCE(dmux->tx_recycle_n, 0);
+	spin_unlock_bh(&dmux->tx_lock);
 }
 
 static void bam_dmux_tx_callback(void *param,
@@ -181,12 +233,17 @@ static void bam_dmux_tx_callback(void *param,
 {
 	struct bam_dmux_tx_buf *buf = param;
 	struct bam_dmux *dmux = buf->dmux;
+	bool first;
 
 	spin_lock_bh(&dmux->tx_lock);
 	buf->failed = res->result != DMA_TRANS_NOERROR;
 	buf->done = true;
-	bam_dmux_tx_reclaim(dmux);
+	first = !dmux->tx_recycle_n;
+	/* the RX poll recycles what the first page left asks it for */
+	first &= bam_dmux_tx_reclaim_pages(dmux, true);
 	spin_unlock_bh(&dmux->tx_lock);
+	if (first)
+		napi_schedule(&dmux->napi);
 }
 
 /* Hand waiting slots to the DMA engine and kick it once. tx_lock held. */
@@ -445,16 +502,22 @@ int bam_dmux_send_cmd(struct bam_dmux *dmux, u8 ch, u8 cmd)
 
 /*
  * XDP_TX from the RX poll: send the page back as it is, the DMUX header
- * written into the headroom. Kicked once per poll by bam_dmux_tx_kick().
+ * written into the headroom. The frame waits in the poll's bulk queue
+ * (@ctx, for channel ctx->ch), which bam_dmux_tx_xdp_flush() puts on the
+ * ring under one lock. @sync: what the page's recycling must sync for the
+ * device at least (see bam_dmux_xdp_act()); the frame's own extent is added
+ * here. Returns false if the frame cannot be sent: the caller keeps it.
  */
-bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
-		     struct page_pool *pool)
+bool bam_dmux_tx_xdp(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+		     struct net_device *netdev, struct bpf_prog *prog,
+		     struct xdp_buff *xdp, struct page_pool *pool, u32 sync)
 {
 	unsigned int len = xdp->data_end - xdp->data;
 	unsigned int pad = bam_dmux_pad_len(len);
 	struct page *page = virt_to_page(xdp->data_hard_start);
+	void *start = page_address(page) + BAM_DMUX_RX_HEADROOM;
 	void *hdr = xdp->data - BAM_DMUX_HDR_SIZE;
-	struct bam_dmux_tx_buf *buf;
+	struct bam_dmux_xdp_tx_ent *e;
 	dma_addr_t addr;
 
 	if (!len || len > READ_ONCE(dmux->ul_mtu) ||
@@ -462,29 +525,77 @@ bool bam_dmux_tx_xdp(struct bam_dmux *dmux, u8 ch, struct xdp_buff *xdp,
 	    xdp->data_end + pad > xdp->data_hard_start + xdp->frame_sz)
 		return false;
 
-	bam_dmux_hdr_build(hdr, BAM_DMUX_CMD_DATA, ch, len);
+	if (xdp->data_end + pad > start)
+		sync = max_t(u32, sync, xdp->data_end + pad - start);
+	bam_dmux_hdr_build(hdr, BAM_DMUX_CMD_DATA, ctx->ch, len);
 	memset(xdp->data_end, 0, pad);
 	addr = page_pool_get_dma_addr(page) + (hdr - page_address(page));
 	dma_sync_single_for_device(dmux->dev, addr, bam_dmux_frame_size(len),
 				   DMA_BIDIRECTIONAL);
 
-	spin_lock(&dmux->tx_lock);
-	if (bam_dmux_tx_full(dmux)) {
-		spin_unlock(&dmux->tx_lock);
-		return false;
-	}
-	buf = bam_dmux_tx_reserve(dmux);
-	buf->type = BAM_DMUX_TX_XDP_TX;
-	buf->page = page;
-	buf->pool = pool;
-	buf->addr = addr;
-	buf->len = bam_dmux_frame_size(len);
-	buf->payload = len;
-	buf->ch = ch;
-	buf->data = true;
-	bam_dmux_tx_commit(dmux, false);
-	spin_unlock(&dmux->tx_lock);
+	e = &ctx->tx_q[ctx->tx_n++];
+	e->page = page;
+	e->pool = pool;
+	e->addr = addr;
+	e->sync = sync;
+	e->payload = len;
+	ctx->tx_dev = netdev;
+	ctx->tx_prog = prog;
+	if (ctx->tx_n == BAM_DMUX_XDP_TX_BULK)
+		bam_dmux_tx_xdp_flush(dmux, ctx, false);
 	return true;
+}
+
+/*
+ * Put the poll's XDP_TX frames on the ring under one lock, as far as it has
+ * room, and count them in the poll's counters; with @kick, hand whatever
+ * waits to the engine (the end of the poll). A frame that finds the ring
+ * full fails (xdp_tx_err) and goes back to its pool. RX poll, RCU held.
+ */
+void bam_dmux_tx_xdp_flush(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
+			   bool kick)
+{
+	unsigned int i, k, n = ctx->tx_n;
+	struct bam_dmux_xdp_tx_ent *e;
+	struct bam_dmux_tx_buf *buf;
+
+	spin_lock(&dmux->tx_lock);
+	/* bam_dmux_tx_reserve() for the whole batch */
+	k = min(n, BAM_DMUX_TX_RING - (dmux->tx_head - dmux->tx_tail));
+	if (k && dmux->tx_head == dmux->tx_tail)
+		pm_runtime_get(dmux->dev);
+	for (i = 0; i < k; i++) {
+		e = &ctx->tx_q[i];
+		buf = bam_dmux_tx_slot(dmux, dmux->tx_head + i);
+		buf->done = false;
+		buf->failed = false;
+		buf->type = BAM_DMUX_TX_XDP_TX;
+		buf->page = e->page;
+		buf->pool = e->pool;
+		buf->sync = e->sync;
+		buf->addr = e->addr;
+		buf->len = bam_dmux_frame_size(e->payload);
+		buf->payload = e->payload;
+		buf->ch = ctx->ch;
+		buf->data = true;
+	}
+	dmux->tx_head += k;
+	if (k) {
+		ctx->tx = true;
+		if (bam_dmux_tx_full(dmux))
+			bam_dmux_tx_stop_queues(dmux);
+	}
+	bam_dmux_tx_commit(dmux, kick);
+	spin_unlock(&dmux->tx_lock);
+
+	ctx->acc.xdp_tx += i;
+	ctx->acc.xdp_tx_err += n - i;
+	for (; i < n; i++) {
+		e = &ctx->tx_q[i];
+		trace_xdp_exception(ctx->tx_dev, ctx->tx_prog, XDP_TX);
+		page_pool_put_page(e->pool, e->page, e->sync, true);
+	}
+	ctx->tx_n = 0;
 }
 
 static int bam_dmux_tx_one_frame(struct bam_dmux *dmux, u8 ch, u8 qmap_ul,
