@@ -10,6 +10,9 @@ require_sim "fault injection: it unloads the driver under the simulator's traffi
 bd_setup
 
 flood() {	# start bulk traffic both ways on channels 0 and 7; pids in $pids
+	# before the senders start: read after, a burst that already went out
+	# would never show as 50 more
+	tx0=$(if_stat "$(wwan_of 0)" tx_packets)
 	pids=
 	for ch in 0 7; do
 		ip netns exec "$NS" dmux_udp send "10.$ch.0.1" $((9500 + ch)) 3000 1400 >/dev/null 2>&1 &
@@ -17,7 +20,6 @@ flood() {	# start bulk traffic both ways on channels 0 and 7; pids in $pids
 		dmux_udp send "10.$ch.0.2" $((9500 + ch)) 3000 1400 >/dev/null 2>&1 &
 		pids="$pids $!"
 	done
-	tx0=$(if_stat "$(wwan_of 0)" tx_packets)
 	wait_cond 60 '[ "$(if_stat "$(wwan_of 0)" tx_packets)" -ge $((tx0 + 50)) ]' ||
 		fail "no traffic before the removal"
 }
