@@ -23,6 +23,7 @@
 #include <linux/skbuff.h>
 #include <net/busy_poll.h>
 #include <net/page_pool/helpers.h>
+#include <net/udp.h>
 
 #include "bam_dmux.h"
 #include "bam_dmux_compat.h"
@@ -148,33 +149,44 @@ static void bam_dmux_rx_list_flush(struct bam_dmux_poll *ctx)
 }
 
 /*
- * Hand an skb to the stack. GRO only for TCP: the channels have no checksum
- * offload, so GRO would validate every UDP datagram's checksum in software
- * before any hook could drop it (its UDP path coalesces nothing for a
- * socket that did not ask for it), and it has nothing for other protocols
- * or MAP frames. The rest goes up as one list at the end of the poll
- * (as GRO's own output does), its checksums left to whoever reads them.
+ * True for a UDP datagram that GRO would only checksum: the channels have no
+ * checksum offload, so GRO validates every UDP datagram in software before
+ * any hook could drop it, and coalesces nothing unless a socket asked for
+ * UDP_GRO or a UDP tunnel is up (both turn on the core's encap keys, and
+ * then UDP takes GRO again). Only a datagram positively identified as UDP
+ * skips GRO: everything else, IPv6 with extension headers included, keeps
+ * it, so a flow never has packets on both paths.
+ */
+static bool bam_dmux_rx_gro_useless(const struct sk_buff *skb)
+{
+	const u8 *iph = skb->data;
+
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		return !static_branch_unlikely(&udp_encap_needed_key) &&
+		       skb_headlen(skb) >= sizeof(struct iphdr) &&
+		       iph[offsetof(struct iphdr, protocol)] == IPPROTO_UDP;
+#if IS_ENABLED(CONFIG_IPV6)
+	case htons(ETH_P_IPV6):
+		return !static_branch_unlikely(&udpv6_encap_needed_key) &&
+		       skb_headlen(skb) >= sizeof(struct ipv6hdr) &&
+		       iph[offsetof(struct ipv6hdr, nexthdr)] == IPPROTO_UDP;
+#endif
+	default:
+		return false;
+	}
+}
+
+/*
+ * Hand an skb to the stack: through GRO, or, for what GRO would only
+ * checksum (above) and for MAP frames, which it has nothing for, on one list
+ * at the end of the poll (as GRO's own output goes up), the checksum left to
+ * whoever reads it.
  */
 void bam_dmux_rx_skb(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
 		     struct sk_buff *skb)
 {
-	const u8 *iph = skb->data;
-	bool tcp;
-
-	switch (skb->protocol) {
-	case htons(ETH_P_IP):
-		tcp = skb_headlen(skb) >= sizeof(struct iphdr) &&
-		      iph[offsetof(struct iphdr, protocol)] == IPPROTO_TCP;
-		break;
-	case htons(ETH_P_IPV6):
-		tcp = skb_headlen(skb) >= sizeof(struct ipv6hdr) &&
-		      iph[offsetof(struct ipv6hdr, nexthdr)] == IPPROTO_TCP;
-		break;
-	default:
-		tcp = false;
-		break;
-	}
-	if (tcp) {
+	if (skb->protocol != htons(ETH_P_MAP) && !bam_dmux_rx_gro_useless(skb)) {
 		napi_gro_receive(&dmux->napi, skb);
 		return;
 	}
@@ -443,8 +455,9 @@ static int bam_dmux_rx_poll(struct napi_struct *napi, int budget)
 	/* the poll's XDP_TX frames: on the ring and to the engine at once */
 	if (ctx.tx_n || ctx.tx)
 		bam_dmux_tx_xdp_flush(dmux, &ctx, true);
-	rcu_read_unlock();
+	/* it may flush the XDP_TX queue, which needs RCU */
 	bam_dmux_rx_acc_commit(dmux, &ctx);
+	rcu_read_unlock();
 
 	if (ctx.redirect)
 		xdp_do_flush();

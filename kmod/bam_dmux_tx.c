@@ -139,7 +139,9 @@ static bool bam_dmux_tx_release(struct bam_dmux *dmux,
 		    dmux->tx_recycle_n < ARRAY_SIZE(dmux->tx_recycle)) {
 			struct bam_dmux_pp_page *pp;
 
-			pp = &dmux->tx_recycle[dmux->tx_recycle_n++];
+			pp = &dmux->tx_recycle[dmux->tx_recycle_n];
+			/* read by the RX poll without tx_lock */
+			WRITE_ONCE(dmux->tx_recycle_n, dmux->tx_recycle_n + 1);
 			pp->page = buf->page;
 			pp->pool = buf->pool;
 			pp->sync = buf->sync;
@@ -233,16 +235,16 @@ static void bam_dmux_tx_callback(void *param,
 {
 	struct bam_dmux_tx_buf *buf = param;
 	struct bam_dmux *dmux = buf->dmux;
-	bool first;
+	bool was_empty, left;
 
 	spin_lock_bh(&dmux->tx_lock);
 	buf->failed = res->result != DMA_TRANS_NOERROR;
 	buf->done = true;
-	first = !dmux->tx_recycle_n;
-	/* the RX poll recycles what the first page left asks it for */
-	first &= bam_dmux_tx_reclaim_pages(dmux, true);
+	was_empty = !dmux->tx_recycle_n;
+	left = bam_dmux_tx_reclaim_pages(dmux, true);
 	spin_unlock_bh(&dmux->tx_lock);
-	if (first)
+	/* the first page left for the RX poll asks for one */
+	if (was_empty && left)
 		napi_schedule(&dmux->napi);
 }
 
