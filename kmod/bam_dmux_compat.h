@@ -11,6 +11,16 @@
 #include <linux/version.h>
 
 /* from_timer() was renamed in 6.16 */
+/*
+ * The core's UDP encap static keys (on while a socket asked for UDP_GRO or a
+ * UDP tunnel is up): Kbuild defines this where the kernel exports both to
+ * modules (6.12 does; 7.3 exports neither). Without them UDP keeps GRO:
+ * correct, only slower.
+ */
+#ifndef BAM_DMUX_HAVE_UDP_ENCAP_KEYS
+#define BAM_DMUX_HAVE_UDP_ENCAP_KEYS 0
+#endif
+
 #ifndef timer_container_of
 #define timer_container_of(var, callback_timer, timer_fieldname) \
 	from_timer(var, callback_timer, timer_fieldname)

@@ -159,6 +159,7 @@ static void bam_dmux_rx_list_flush(struct bam_dmux_poll *ctx)
  */
 static bool bam_dmux_rx_gro_useless(const struct sk_buff *skb)
 {
+#if BAM_DMUX_HAVE_UDP_ENCAP_KEYS
 	const u8 *iph = skb->data;
 
 	switch (skb->protocol) {
@@ -175,6 +176,9 @@ static bool bam_dmux_rx_gro_useless(const struct sk_buff *skb)
 	default:
 		return false;
 	}
+#else
+	return false;
+#endif
 }
 
 /*
