@@ -562,15 +562,11 @@ void bam_dmux_tx_xdp_flush(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
 	struct bam_dmux_tx_buf *buf;
 
 	spin_lock(&dmux->tx_lock);
-	/* bam_dmux_tx_reserve() for the whole batch */
+	/* one lock for the batch, as far as the ring has room */
 	k = min(n, BAM_DMUX_TX_RING - (dmux->tx_head - dmux->tx_tail));
-	if (k && dmux->tx_head == dmux->tx_tail)
-		pm_runtime_get(dmux->dev);
 	for (i = 0; i < k; i++) {
 		e = &ctx->tx_q[i];
-		buf = bam_dmux_tx_slot(dmux, dmux->tx_head + i);
-		buf->done = false;
-		buf->failed = false;
+		buf = bam_dmux_tx_reserve(dmux);
 		buf->type = BAM_DMUX_TX_XDP_TX;
 		buf->page = e->page;
 		buf->pool = e->pool;
@@ -581,12 +577,8 @@ void bam_dmux_tx_xdp_flush(struct bam_dmux *dmux, struct bam_dmux_poll *ctx,
 		buf->ch = ctx->ch;
 		buf->data = true;
 	}
-	dmux->tx_head += k;
-	if (k) {
+	if (k)
 		ctx->tx = true;
-		if (bam_dmux_tx_full(dmux))
-			bam_dmux_tx_stop_queues(dmux);
-	}
 	bam_dmux_tx_commit(dmux, kick);
 	spin_unlock(&dmux->tx_lock);
 
