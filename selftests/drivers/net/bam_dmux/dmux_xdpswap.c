@@ -4,6 +4,7 @@
  * times, fast, for the selftests.
  *
  *   dmux_xdpswap IFNAME ITERATIONS [--mode drv|skb] [--seconds BUDGET] [--link]
+ *                [--settle]
  *
  * Loads two tiny XDP programs once (r0 = XDP_PASS; exit and r0 = XDP_DROP;
  * exit: no ELF, nothing for the verifier to chew on), then runs ITERATIONS
@@ -32,6 +33,13 @@
  *
  * --mode: drv (native, the default) or skb (generic). --seconds: stop
  * before the next step once BUDGET seconds have passed (not an error).
+ * --settle: after each step, wait until the device has received a frame
+ * after it (its rx_packets moved twice: the driver counts once per NAPI
+ * poll, and the first move may be a poll that began before the step), so
+ * that under a flood every program of the cycle sees traffic, and a test
+ * can expect both verdicts instead of hoping for them. The wait ends at the
+ * BUDGET (the run stops there, not an error), or after 10 s without one
+ * (exit 1: the flood stopped).
  * Prints "steps N" (the steps done) and "elapsed_ms T" on stdout.
  *
  * Exit: 0 every step done succeeded; 1 a step failed (refused, or the wrong
@@ -44,6 +52,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <linux/bpf.h>
 #include <linux/if_link.h>
@@ -83,13 +92,16 @@ struct ctx {
 	const struct prog *cur;	/* what should be attached, or NULL */
 	char what[96];		/* the step, for error messages */
 	char extack[160];	/* the kernel's reason for the last refusal */
+	int rx_fd;		/* statistics/rx_packets with --settle, or -1 */
 };
 
 static const char usage[] =
 	"usage: dmux_xdpswap IFNAME ITERATIONS [--mode drv|skb] [--seconds BUDGET] [--link]\n"
+	"                    [--settle]\n"
 	"Attach, replace and detach two XDP programs (pass, drop) ITERATIONS times,\n"
 	"in cycles of four steps (attach, replace, attach over, detach), through\n"
 	"rtnetlink or, with --link, a bpf_link. Prints \"steps N\" and \"elapsed_ms T\".\n"
+	"--settle: after each step, wait for a frame received under it.\n"
 	"Exit: 0 ok, 1 a step failed, 2 usage, 3 not permitted, 5 set-up failed.\n";
 
 static char rbuf[32768];
@@ -105,6 +117,54 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The device's rx_packets, or -1 */
+static long long rx_packets(int fd)
+{
+	char buf[32];
+	ssize_t n;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+/*
+ * --settle: wait until rx_packets has moved twice after a step. Returns 0
+ * when it has, 1 when @deadline came first (the run ends there), or
+ * EXIT_STEP after 10 s without a frame.
+ */
+static int settle(const struct ctx *c, long step, long long deadline)
+{
+	const struct timespec pause = { .tv_nsec = 200000 };
+	long long v, last, limit = now_ms() + 10000;
+	int moves = 0;
+
+	last = rx_packets(c->rx_fd);
+	while (moves < 2) {
+		if (deadline && now_ms() >= deadline)
+			return 1;
+		if (now_ms() >= limit) {
+			fprintf(stderr, "dmux_xdpswap: step %ld (%s): no frame received in 10 s\n",
+				step, c->what);
+			return EXIT_STEP;
+		}
+		/* the CPU it runs on may be the one that has to poll */
+		nanosleep(&pause, NULL);
+		v = rx_packets(c->rx_fd);
+		if (v < 0) {
+			fprintf(stderr, "dmux_xdpswap: step %ld: cannot read rx_packets\n", step);
+			return EXIT_STEP;
+		}
+		if (v != last) {
+			moves++;
+			last = v;
+		}
+	}
+	return 0;
 }
 
 static int perm_hint(int err)
@@ -477,14 +537,16 @@ int main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "link", no_argument, NULL, 'l' },
+		{ "settle", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct prog pass = { .name = "bd_swap_pass", .fd = -1 };
 	struct prog drop = { .name = "bd_swap_drop", .fd = -1 };
-	struct ctx c = { .mode = XDP_FLAGS_DRV_MODE, .link = -1 };
+	struct ctx c = { .mode = XDP_FLAGS_DRV_MODE, .link = -1, .rx_fd = -1 };
+	int use_link = 0, use_settle = 0, one = 1, opt, ret = 0, ret2;
 	long long start, deadline = 0, id;
-	int use_link = 0, one = 1, opt, ret = 0, ret2;
+	char path[64 + IF_NAMESIZE];
 	double seconds = 0;
 	long i, iter;
 	char *end;
@@ -512,6 +574,9 @@ int main(int argc, char **argv)
 		case 'l':
 			use_link = 1;
 			break;
+		case 'S':
+			use_settle = 1;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -534,6 +599,16 @@ int main(int argc, char **argv)
 	if (!c.ifindex) {
 		fprintf(stderr, "dmux_xdpswap: no interface '%s'\n", argv[optind]);
 		return EXIT_USAGE;
+	}
+
+	if (use_settle) {
+		snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets",
+			 argv[optind]);
+		c.rx_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (c.rx_fd < 0 || rx_packets(c.rx_fd) < 0) {
+			fprintf(stderr, "dmux_xdpswap: %s: %s\n", path, strerror(errno));
+			return EXIT_SETUP;
+		}
 	}
 
 	c.nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -574,6 +649,17 @@ int main(int argc, char **argv)
 		if (deadline && now_ms() >= deadline)
 			break;
 		ret = use_link ? link_step(&c, i, a, b) : nl_step(&c, i, a, b);
+		if (!ret && use_settle) {
+			ret = settle(&c, i, deadline);
+			if (ret == 1) {
+				/* the budget is spent: this step is done, the run over */
+				ret = 0;
+				i++;
+				break;
+			}
+			if (ret)
+				i++;	/* the step itself succeeded */
+		}
 	}
 	if (ret)
 		i--;	/* the failed step is not done */

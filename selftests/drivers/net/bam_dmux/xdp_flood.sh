@@ -13,6 +13,10 @@
 # 10 % in generic mode, 20 % through a bpf_link; in runs of at most 100, and
 # the flood must still be running after each. Three more steps go through
 # `ip link ... xdp obj` (attach, replace, detach), so that path stays covered.
+# After each swap step the tool waits for a frame received under it
+# (--settle), so both programs see traffic in every run: the XDP_DROP count
+# is an outcome, not luck (without it, on a loaded debug kernel all native
+# verdicts of a run once fell in XDP_PASS windows).
 . "$(dirname "$0")/lib.sh"
 require_sim "its generator floods the channel"
 xdp_test_begin 1
@@ -52,7 +56,7 @@ swap() {
 		[ "$_left" -gt 0 ] || return 1
 		_v0=$(( $(eth_stat "$w" xdp_pass) + $(eth_stat "$w" xdp_drop) ))
 		_f0=$(sim_get gen sent)
-		_out=$(dmux_xdpswap "$w" "$_n" --seconds "$_left" "$@")
+		_out=$(dmux_xdpswap "$w" "$_n" --seconds "$_left" --settle "$@")
 		_rc=$?
 		_f=$(( $(sim_get gen sent) - _f0 ))
 		_done=$(echo "$_out" | awk '$1 == "steps" { print $2 }')
