@@ -605,8 +605,12 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets",
 			 argv[optind]);
 		c.rx_fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (c.rx_fd < 0 || rx_packets(c.rx_fd) < 0) {
+		if (c.rx_fd < 0) {
 			fprintf(stderr, "dmux_xdpswap: %s: %s\n", path, strerror(errno));
+			return EXIT_SETUP;
+		}
+		if (rx_packets(c.rx_fd) < 0) {
+			fprintf(stderr, "dmux_xdpswap: %s: not a counter\n", path);
 			return EXIT_SETUP;
 		}
 	}
@@ -664,6 +668,8 @@ int main(int argc, char **argv)
 	if (ret)
 		i--;	/* the failed step is not done */
 	ret2 = cleanup(&c, i);
+	if (c.rx_fd >= 0)
+		close(c.rx_fd);
 	printf("steps %ld\nelapsed_ms %lld\n", i, now_ms() - start);
 	return ret ? ret : ret2;
 }
