@@ -10,7 +10,6 @@
 #include <linux/timer.h>
 #include <linux/version.h>
 
-/* from_timer() was renamed in 6.16 */
 /*
  * The core's UDP encap static keys (on while a socket asked for UDP_GRO or a
  * UDP tunnel is up): Kbuild defines this where the kernel exports both to
@@ -21,6 +20,7 @@
 #define BAM_DMUX_HAVE_UDP_ENCAP_KEYS 0
 #endif
 
+/* from_timer() was renamed in 6.16 */
 #ifndef timer_container_of
 #define timer_container_of(var, callback_timer, timer_fieldname) \
 	from_timer(var, callback_timer, timer_fieldname)
