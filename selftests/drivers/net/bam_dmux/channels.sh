@@ -28,7 +28,7 @@ wait_for 10 remote_open $ch 1 || fail "driver did not see the modem's OPEN"
 wait_for 10 ip link set "$w" up || fail "$w did not come back up"
 wait_for 10 host_opened $ch || fail "modem did not see OPEN after re-attach"
 bd_addr_channel $ch
-ping -c 2 -W 5 "10.$ch.0.2" >/dev/null || fail "no traffic after re-open"
+ping -c 2 -i 0.2 -W 5 "10.$ch.0.2" >/dev/null || fail "no traffic after re-open"
 [ "$(wwan_of $ch)" = "$w" ] || fail "channel $ch changed its netdev"
 log "modem OPEN re-attaches the same $w"
 exit $KSFT_PASS

@@ -40,12 +40,22 @@ bd_cycles() {
 	fi
 }
 
+# bd_now: whole seconds since boot in _now. The clock of the wait loops, read
+# with a builtin: a process (date) costs up to 100 ms on the debug kernel
+# under TCG, and the loops poll.
+bd_now() {
+	read -r _now _ </proc/uptime
+	_now=${_now%.*}
+}
+
 # wait_for SECONDS CMD...: run CMD until it succeeds, at most SECONDS long.
 wait_for() {
-	_wf_end=$(( $(date +%s) + $1 ))
+	bd_now
+	_wf_end=$((_now + $1))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$_wf_end" ] && return 1
+		bd_now
+		[ "$_now" -ge "$_wf_end" ] && return 1
 		sleep 0.1
 	done
 	return 0
@@ -55,9 +65,11 @@ wait_for() {
 # that its $(...) runs anew each time) until it holds, at most SECONDS long.
 # wait_for's arguments are expanded once, by the caller.
 wait_cond() {
-	_wc_end=$(( $(date +%s) + $1 ))
+	bd_now
+	_wc_end=$((_now + $1))
 	while ! eval "$2" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$_wc_end" ] && return 1
+		bd_now
+		[ "$_now" -ge "$_wc_end" ] && return 1
 		sleep 0.1
 	done
 	return 0
@@ -69,6 +81,23 @@ bd_dev() {
 		[ -L "$_d/driver" ] && { readlink -f "$_d"; return 0; }
 	done
 	return 1
+}
+# bd_devname: its name in _dn, with builtins only (the helpers below run
+# hundreds of times per test)
+bd_devname() {
+	for _d in "$DRV"/*; do
+		[ -L "$_d/driver" ] && { _dn=${_d##*/}; return 0; }
+	done
+	return 1
+}
+# bd_field FILE KEY: the second field of FILE's line whose first field is KEY
+# (awk '$1 == k { print $2 }' with builtins; nothing if no line has KEY)
+bd_field() {
+	[ -r "$1" ] || { echo "cannot read $1" >&2; return 2; }
+	while read -r _bk _bv _ || [ -n "$_bk" ]; do
+		[ "$_bk" = "$2" ] && { echo "$_bv"; return 0; }
+	done <"$1"
+	return 0
 }
 
 has_sim() { [ -d "$SIM" ]; }
@@ -86,7 +115,8 @@ require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 # milliseconds under TCG.
 # Netdev of channel $1: bound to bam-dmux, dev_port == channel.
 wwan_of() {
-	_wd=$(bd_dev) || return 1
+	bd_devname || return 1
+	_wd=$DRV/$_dn
 	for _n in "$_wd"/net/*; do
 		read -r _p 2>/dev/null <"$_n/dev_port" || continue
 		[ "$_p" = "$1" ] && { echo "${_n##*/}"; return 0; }
@@ -106,7 +136,8 @@ wwan_left() {
 
 wwan_count() {
 	_c=0
-	if _wd=$(bd_dev); then
+	if bd_devname; then
+		_wd=$DRV/$_dn
 		for _n in "$_wd"/net/*; do
 			[ -r "$_n/dev_port" ] && _c=$((_c + 1))
 		done
@@ -118,10 +149,15 @@ sim_set() { echo "$2" > "$SIM/$1"; }
 # sim_inject HEX...: one RX transfer from the modem holding exactly these
 # bytes (one write: busybox printf takes octal escapes, not \x)
 sim_inject() {
-	_fmt=
+	[ $# -gt 0 ] || return 1
+	_args=
 	for _b in "$@"; do
-		_fmt="$_fmt$(printf '\\%03o' "0x$_b")"
+		_args="$_args 0x$_b"
 	done
+	# one printf for every byte (it repeats its format): a process per byte
+	# cost seconds per frame on the debug kernel
+	# shellcheck disable=SC2086
+	_fmt=$(printf '\\%03o' $_args)
 	printf "$_fmt" > "$SIM/inject"
 }
 # load_rmnet: the kernel's rmnet, built in (the debug kernel) or loaded if it
@@ -142,22 +178,18 @@ load_rmnet() {
 	fi
 }
 # sim_get FILE KEY: value of "KEY value" in a simulator file
-sim_get() { awk -v k="$2" '$1 == k { print $2; exit }' "$SIM/$1"; }
+sim_get() { bd_field "$SIM/$1" "$2"; }
 sim_counter() { sim_get counters "$1"; }
 # Device-wide driver counters (debugfs)
-drv_stat() {
-	_dev=$(bd_dev) || return 1
-	awk -v k="$1" '$1 == k { print $2; exit }' "$DRV_DBG/$(basename "$_dev")/stats"
-}
-drv_state() {
-	_dev=$(bd_dev) || return 1
-	awk -v k="$1" '$1 == k { print $2; exit }' "$DRV_DBG/$(basename "$_dev")/state"
-}
+drv_stat() { bd_devname && bd_field "$DRV_DBG/$_dn/stats" "$1"; }
+drv_state() { bd_devname && bd_field "$DRV_DBG/$_dn/state" "$1"; }
 # ethtool -S counter of an interface
 eth_stat() {
-	ethtool -S "$1" | awk -F: -v k="$2" '{ gsub(/ /, "", $1); gsub(/ /, "", $2) } $1 == k { print $2; exit }'
+	ethtool -S "$1" | while IFS=': ' read -r _ek _ev _; do
+		[ "$_ek" = "$2" ] && { echo "$_ev"; break; }
+	done
 }
-if_stat() { cat "/sys/class/net/$1/statistics/$2"; }
+if_stat() { read -r _is <"/sys/class/net/$1/statistics/$2" && echo "$_is"; }
 # Mainline's qcom_bam_dmux keeps no netdev statistics (run_tests sets
 # BD_NO_NETDEV_STATS=1 for its fidelity cases): there, only the modem's end
 # of a channel is counted.
@@ -275,7 +307,7 @@ bd_setup() {
 host_opened() { [ $(( $(sim_get state open_host) >> $1 & 1 )) = 1 ]; }
 
 # Runtime PM status of the BAM-DMUX device
-rpm_status() { cat "$(bd_dev)/power/runtime_status"; }
+rpm_status() { bd_devname && read -r _rs <"$DRV/$_dn/power/runtime_status" && echo "$_rs"; }
 # pm_fixed_delay [MS]: a fixed autosuspend delay (default 900 ms), for a test that idles the
 # host again and again: between short power collapses the driver's adaptive delay doubles up
 # to 10 s, and each wait for "suspended" would wait that long (autosuspend.sh tests the

@@ -38,6 +38,6 @@ expect_eq "$w0 rx_packets delta" $(( $(if_stat "$w0" rx_packets) - rx0 )) 0
 loud_channel 0 || fail "cannot address channel 0"
 ip link set "$(wwan_of 6)" up
 bd_addr_channel 6
-ping -c 3 -W 5 10.0.0.2 >/dev/null || fail "no traffic after malformed frames"
-ip netns exec "$NS" ping -c 3 -W 5 10.6.0.1 >/dev/null || fail "channel 6 after malformed frames"
+ping -c 3 -i 0.2 -W 5 10.0.0.2 >/dev/null || fail "no traffic after malformed frames"
+ip netns exec "$NS" ping -c 3 -i 0.2 -W 5 10.6.0.1 >/dev/null || fail "channel 6 after malformed frames"
 exit $KSFT_PASS

@@ -31,5 +31,5 @@ expect_eq "modem_down events" $(( $(drv_stat modem_down) - down0 )) "$cycles"
 expect_eq "modem_up events" $(( $(drv_stat modem_up) - up0 )) "$cycles"
 expect_eq "DMA while the modem was down" $(( $(sim_counter dma_while_down) - dmad0 )) 0
 wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic after power cycles"
-ip netns exec "$NS" ping -c 3 -W 5 "10.$ch.0.1" >/dev/null || fail "modem -> host after power cycles"
+ip netns exec "$NS" ping -c 3 -i 0.2 -W 5 "10.$ch.0.1" >/dev/null || fail "modem -> host after power cycles"
 exit $KSFT_PASS

@@ -20,8 +20,8 @@ ip link set "$w" mtu 2040 || fail "MTU 2040 refused"
 log "MTU limits hold"
 if sim_end; then
 	ip -n "$NS" link set "mdm$ch" mtu 2040
-	ping -c 3 -W 5 -s 2012 "10.$ch.0.2" >/dev/null || fail "2040-byte IPv4 ping"
-	ip netns exec "$NS" ping -c 3 -W 5 -s 2012 "10.$ch.0.1" >/dev/null ||
+	ping -c 3 -i 0.2 -W 5 -s 2012 "10.$ch.0.2" >/dev/null || fail "2040-byte IPv4 ping"
+	ip netns exec "$NS" ping -c 3 -i 0.2 -W 5 -s 2012 "10.$ch.0.1" >/dev/null ||
 		fail "2040-byte IPv4 ping from the modem"
 	for c in bad_len bad_pad; do
 		expect_eq "modem counter $c" "$(sim_counter $c)" 0

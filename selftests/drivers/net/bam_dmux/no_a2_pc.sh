@@ -32,8 +32,8 @@ if drv_counts; then
 	expect_eq "rx_cmd_open_no_a2_pc" "$(drv_stat rx_cmd_open_no_a2_pc)" 1
 	expect_eq "pc_hold" "$(drv_state pc_hold)" 1
 fi
-ping -c 3 -W 5 "10.$ch.0.2" >/dev/null || fail "no traffic on the channel opened by OPEN_NO_A2_PC"
-ip netns exec "$NS" ping -c 3 -W 5 "10.$ch.0.1" >/dev/null || fail "modem -> host on channel $ch"
+ping -c 3 -i 0.2 -W 5 "10.$ch.0.2" >/dev/null || fail "no traffic on the channel opened by OPEN_NO_A2_PC"
+ip netns exec "$NS" ping -c 3 -i 0.2 -W 5 "10.$ch.0.1" >/dev/null || fail "modem -> host on channel $ch"
 
 # Idle for longer than the autosuspend delay (it adapts: 1 to 10 s, see
 # autosuspend.sh), at least 3 s: a vote that toggles would show here.

@@ -16,13 +16,13 @@ fi
 # pings run in each direction: every one of them counts 5 requests and 5 replies
 out=0 in=0
 if [ -n "$REMOTE_V4" ]; then
-	ping -c 5 -W 5 "$REMOTE_V4" >/dev/null || fail "IPv4 host -> remote ($REMOTE_V4)"
+	ping -c 5 -i 0.2 -W 5 "$REMOTE_V4" >/dev/null || fail "IPv4 host -> remote ($REMOTE_V4)"
 	out=$((out + 1))
 else
 	log "no REMOTE_V4: IPv4 host -> remote not run"
 fi
 if [ -n "$REMOTE_V6" ]; then
-	ping -6 -c 5 -W 5 "$REMOTE_V6" >/dev/null || fail "IPv6 host -> remote ($REMOTE_V6)"
+	ping -6 -c 5 -i 0.2 -W 5 "$REMOTE_V6" >/dev/null || fail "IPv6 host -> remote ($REMOTE_V6)"
 	out=$((out + 1))
 else
 	log "no REMOTE_V6: IPv6 host -> remote not run"
@@ -31,13 +31,13 @@ if ! has_remote; then
 	log "no REMOTE_TYPE: remote -> host not run"
 else
 	if [ -n "$LOCAL_V4" ]; then
-		remote_cmd ping -c 5 -W 5 "$LOCAL_V4" >/dev/null || fail "IPv4 remote -> host ($LOCAL_V4)"
+		remote_cmd ping -c 5 -i 0.2 -W 5 "$LOCAL_V4" >/dev/null || fail "IPv4 remote -> host ($LOCAL_V4)"
 		in=$((in + 1))
 	else
 		log "no LOCAL_V4: IPv4 remote -> host not run"
 	fi
 	if [ -n "$LOCAL_V6" ]; then
-		remote_cmd ping -6 -c 5 -W 5 "$LOCAL_V6" >/dev/null || fail "IPv6 remote -> host ($LOCAL_V6)"
+		remote_cmd ping -6 -c 5 -i 0.2 -W 5 "$LOCAL_V6" >/dev/null || fail "IPv6 remote -> host ($LOCAL_V6)"
 		in=$((in + 1))
 	else
 		log "no LOCAL_V6: IPv6 remote -> host not run"

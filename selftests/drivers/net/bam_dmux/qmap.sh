@@ -141,8 +141,8 @@ if [ "$rmnet" = 1 ]; then
 
 	# both ways through rmnet: ping and datagrams, on each mux
 	for m in 1 2; do
-		ping -c 3 -W 5 "10.8.$m.2" >/dev/null || fail "ping host -> modem over mux $m"
-		ip netns exec "$NS" ping -c 3 -W 5 "10.8.$m.1" >/dev/null ||
+		ping -c 3 -i 0.2 -W 5 "10.8.$m.2" >/dev/null || fail "ping host -> modem over mux $m"
+		ip netns exec "$NS" ping -c 3 -i 0.2 -W 5 "10.8.$m.1" >/dev/null ||
 			fail "ping modem -> host over mux $m"
 	done
 	out=$(mktemp)
@@ -319,5 +319,5 @@ if [ "$rmnet" = 1 ]; then
 	fi
 fi
 loud_channel 0 || fail "cannot address channel 0"
-ip netns exec "$NS" ping -c 2 -W 5 10.0.0.1 >/dev/null || fail "Raw-IP on $w after QMAP"
+ip netns exec "$NS" ping -c 2 -i 0.2 -W 5 10.0.0.1 >/dev/null || fail "Raw-IP on $w after QMAP"
 exit $KSFT_PASS

@@ -141,10 +141,10 @@ if [ "$rmnet" = 1 ]; then
 		ip link set "rmnet_data$m" up || fail "rmnet_data$m up"
 	done
 	for m in 1 2; do
-		ping -c 2 -W 5 "10.9.$m.2" >/dev/null || fail "ping host -> modem, PDN $m"
-		ping -6 -c 2 -W 5 "fd09:$m::2" >/dev/null || fail "ping -6 host -> modem, PDN $m"
-		ip netns exec "$NS" ping -c 2 -W 5 "10.9.$m.1" >/dev/null || fail "ping modem -> host, PDN $m"
-		ip netns exec "$NS" ping -6 -c 2 -W 5 "fd09:$m::1" >/dev/null ||
+		ping -c 2 -i 0.2 -W 5 "10.9.$m.2" >/dev/null || fail "ping host -> modem, PDN $m"
+		ping -6 -c 2 -i 0.2 -W 5 "fd09:$m::2" >/dev/null || fail "ping -6 host -> modem, PDN $m"
+		ip netns exec "$NS" ping -c 2 -i 0.2 -W 5 "10.9.$m.1" >/dev/null || fail "ping modem -> host, PDN $m"
+		ip netns exec "$NS" ping -6 -c 2 -i 0.2 -W 5 "fd09:$m::1" >/dev/null ||
 			fail "ping -6 modem -> host, PDN $m"
 	done
 	# udp_pdn h2m|m2h PDN ADDR [4|6 [SIZE]]: $N datagrams of SIZE (1000)
@@ -203,9 +203,9 @@ modem_reboot legacy 0xff
 wait_for 60 all_channels_up 8 || fail "channels after legacy restart: $(wwan_count)"
 loud_channel 0 || fail "cannot address channel 0"
 if [ "$ours" = 1 ]; then
-	ip netns exec "$NS" ping -c 2 -W 5 10.0.0.1 >/dev/null ||
+	ip netns exec "$NS" ping -c 2 -i 0.2 -W 5 10.0.0.1 >/dev/null ||
 		fail "Raw-IP on channel 0 after qmap firmware"
-elif ! ip netns exec "$NS" ping -c 2 -W 5 10.0.0.1 >/dev/null; then
+elif ! ip netns exec "$NS" ping -c 2 -i 0.2 -W 5 10.0.0.1 >/dev/null; then
 	log "mainline: no Raw-IP on channel 0 after the second restart (recorded, not a failure)"
 fi
 exit $KSFT_PASS

@@ -21,7 +21,7 @@ for i in $(seq "$(bd_cycles 3)"); do
 	bd_load_modules || fail "insmod failed ($i)"
 	modem_restart
 	bd_setup
-	ping -c 2 -W 5 10.0.0.2 >/dev/null || fail "no traffic after reload $i"
+	ping -c 2 -i 0.2 -W 5 10.0.0.2 >/dev/null || fail "no traffic after reload $i"
 	log "reload $i under traffic: ok"
 done
 
@@ -37,6 +37,6 @@ bd_dev >/dev/null && fail "driver still bound without its provider"
 echo "$simdev" > "$SIMDRV/bind" || fail "bind $simdev"
 ip netns del "$NS" 2>/dev/null
 bd_setup	# a new modem powers up and announces its channels by itself
-ping -c 2 -W 5 10.0.0.2 >/dev/null || fail "no traffic after the modem came back"
+ping -c 2 -i 0.2 -W 5 10.0.0.2 >/dev/null || fail "no traffic after the modem came back"
 log "modem driver reload: ok"
 exit $KSFT_PASS

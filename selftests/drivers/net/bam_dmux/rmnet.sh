@@ -52,7 +52,7 @@ trap - EXIT
 [ ! -e "/sys/class/net/$w/upper_$R" ] || fail "$w still has upper $R"
 expect_eq "channel 0 netdev after rmnet" "$(wwan_of 0)" "$w"
 # rmnet let go of the device (its RX handler would take these replies)
-ip netns exec "$NS" ping -c 2 -W 5 10.0.0.1 >/dev/null || fail "IPv4 modem -> host on $w after rmnet"
+ip netns exec "$NS" ping -c 2 -i 0.2 -W 5 10.0.0.1 >/dev/null || fail "IPv4 modem -> host on $w after rmnet"
 loud_channel 0 || fail "cannot address channel 0"
 
 if [ "$modular" = 1 ]; then
