@@ -679,6 +679,31 @@ static void t_rules(void)
 		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
 		EXPECT_EQ(hits(3), 1);
 	});
+	CASE("host prefixes with covering prefixes on both sides: lowest id wins", {
+		const char *r[] = {
+			"src 10.1.0.0/16 proto tcp pass",	/* 0: covers the host */
+			"src 10.1.2.3 drop",			/* 1: /32 */
+			"src 10.1.0.0/16 drop",			/* 2 */
+			"dst 2001:db8::7 drop",			/* 3: /128 */
+			"dst 2001:db8::/32 proto tcp pass",	/* 4 */
+		};
+		EXPECT(set_rules(r, 5) == 0, "compile");
+		n = pkt_ip4(p, IPPROTO_TCP, "10.1.2.3", "10.0.0.2", 1, 2);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP4, DMUX_L4_TCP, -1);
+		EXPECT_EQ(hits(0), 1);
+		n = pkt_ip4(p, IPPROTO_UDP, "10.1.2.3", "10.0.0.2", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(1), 1);
+		n = pkt_ip4(p, IPPROTO_UDP, "10.1.2.4", "10.0.0.2", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP4, DMUX_L4_UDP, -1);
+		EXPECT_EQ(hits(2), 1);
+		n = pkt_ip6(p, IPPROTO_TCP, "2001:db9::1", "2001:db8::7", 1, 2);
+		expect_pkt(p, n, XDP_DROP, DMUX_V_DROP, DMUX_IP6, DMUX_L4_TCP, -1);
+		EXPECT_EQ(hits(3), 1);
+		n = pkt_ip6(p, IPPROTO_TCP, "2001:db9::1", "2001:db8::8", 1, 2);
+		expect_pkt(p, n, XDP_PASS, DMUX_V_PASS, DMUX_IP6, DMUX_L4_TCP, -1);
+		EXPECT_EQ(hits(4), 1);
+	});
 	CASE("rule src+dst in one rule", {
 		const char *r[] = { "src 10.0.0.0/8 dst 10.9.0.0/16 drop" };
 		EXPECT(set_rules(r, 1) == 0, "compile");
