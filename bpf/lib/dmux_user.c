@@ -202,7 +202,6 @@ int dmux_obj_check(struct bpf_object *obj, char *msg, size_t len)
 
 int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir, char *msg, size_t len)
 {
-	const char *pinned = NULL, *absent = NULL;
 	struct bpf_map *m;
 	char path[512];
 
@@ -213,29 +212,14 @@ int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir, char *msg, size_t 
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, bpf_map__name(m));
 		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			absent = absent ? absent : bpf_map__name(m);	/* created at load */
-			continue;
-		}
-		pinned = pinned ? pinned : bpf_map__name(m);
+		if (fd < 0)
+			continue;	/* created at load */
 		err = check_layout(fd, path, bpf_map__type(m), bpf_map__key_size(m),
 				   bpf_map__value_size(m), bpf_map__max_entries(m),
 				   bpf_map__map_flags(m), msg, len);
 		close(fd);
 		if (err)
 			return err;
-	}
-	/*
-	 * The maps are pinned together, at a load: a set without one of them
-	 * is another version's (one that had fewer maps) or was cut short.
-	 * Loading would add the missing map beside the others, and this
-	 * program and that version's would then read the rules differently.
-	 */
-	if (pinned && absent) {
-		if (msg)
-			snprintf(msg, len, "%s/%s is pinned but %s/%s is not (a layout change)",
-				 pin_dir, pinned, pin_dir, absent);
-		return -EUCLEAN;
 	}
 	return 0;
 }

@@ -36,9 +36,7 @@ const char *dmux_pin_name(unsigned int i);
 /*
  * Before bpf_object__load() of an opened dmux.bpf object: -EUCLEAN and a
  * message when a map pinned in @pin_dir has another layout than the
- * object's (libbpf would only say "Invalid argument"), or when some of its
- * maps are pinned and others not (another version's pin set). 0 if they
- * all fit.
+ * object's (libbpf would only say "Invalid argument"). 0 if they all fit.
  */
 int dmux_obj_fit(struct bpf_object *obj, const char *pin_dir, char *msg, size_t len);
 /* 0 when the object declares exactly the maps and layouts of this library. */

@@ -538,19 +538,6 @@ if command -v bpftool >/dev/null; then
 	else
 		not_ok "unpin removes the dmux pins only" "exit $rc: $(cat "$TMP/up.json")" "left: $left"
 	fi
-	# a pin set of a version with fewer maps: every map but dmux_wild
-	"$D" --pin-dir $SD attach tunx --mode generic >/dev/null 2>&1 &&
-		"$D" --pin-dir $SD detach tunx >/dev/null 2>&1
-	rm -f $SD/dmux_wild
-	"$D" --pin-dir $SD attach tunx --mode generic >"$TMP/st.out" 2>&1; rc=$?
-	if [ $rc = 9 ] && grep -q "dmux_wild is not" "$TMP/st.out" &&
-	   [ ! -e $SD/dmux_wild ] && ! ip link show tunx | grep -q xdp; then
-		ok "attach over a pin set without one map: exit 9, nothing pinned or attached"
-	else
-		not_ok "attach over a partial pin set is refused" "exit $rc: $(cat "$TMP/st.out")"
-	fi
-	"$D" --pin-dir $SD unpin >/dev/null 2>&1
-	rm -f $SD/not_ours
 else
 	n=$((n + 1)); echo "ok $n stale pins # SKIP no bpftool"
 fi
