@@ -94,8 +94,8 @@ bd_devname() {
 # (awk '$1 == k { print $2 }' with builtins; nothing if no line has KEY)
 bd_field() {
 	[ -r "$1" ] || { echo "cannot read $1" >&2; return 2; }
-	while read -r _bk _bv _ || [ -n "$_bk" ]; do
-		[ "$_bk" = "$2" ] && { echo "$_bv"; return 0; }
+	while IFS=' 	' read -r _bk _bv _ || [ -n "$_bk" ]; do
+		[ "$_bk" != "$2" ] || { echo "$_bv"; return 0; }
 	done <"$1"
 	return 0
 }
@@ -150,14 +150,14 @@ sim_set() { echo "$2" > "$SIM/$1"; }
 # bytes (one write: busybox printf takes octal escapes, not \x)
 sim_inject() {
 	[ $# -gt 0 ] || return 1
-	_args=
-	for _b in "$@"; do
-		_args="$_args 0x$_b"
+	# "0x" before each byte, in place: the arguments stay words whatever IFS is
+	for _b do
+		set -- "$@" "0x$_b"
+		shift
 	done
 	# one printf for every byte (it repeats its format): a process per byte
 	# cost seconds per frame on the debug kernel
-	# shellcheck disable=SC2086
-	_fmt=$(printf '\\%03o' $_args)
+	_fmt=$(printf '\\%03o' "$@")
 	printf "$_fmt" > "$SIM/inject"
 }
 # load_rmnet: the kernel's rmnet, built in (the debug kernel) or loaded if it
@@ -186,7 +186,7 @@ drv_state() { bd_devname && bd_field "$DRV_DBG/$_dn/state" "$1"; }
 # ethtool -S counter of an interface
 eth_stat() {
 	ethtool -S "$1" | while IFS=': ' read -r _ek _ev _; do
-		[ "$_ek" = "$2" ] && { echo "$_ev"; break; }
+		[ "$_ek" != "$2" ] || { echo "$_ev"; break; }
 	done
 }
 if_stat() { read -r _is <"/sys/class/net/$1/statistics/$2" && echo "$_is"; }
