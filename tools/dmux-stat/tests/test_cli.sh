@@ -392,7 +392,10 @@ else
 	not_ok "watch into a file or pipe: no terminal escapes" "exit $wrc" "$(cat -v "$TMP/wplain.txt" | head -8)"
 fi
 base=$(jget wwan3 'C("wwan3","total","packets")')
-send wwan3 udp4:1 --pps 100 --seconds 4 >/dev/null 2>"$TMP/sender.err" &
+# the sender outlasts the watch, however long the machine takes to get there;
+# it is stopped once the watch is done
+# (tun_send.py itself, not the send function: $! must be the process to stop)
+"$PY" "$HERE/tun_send.py" wwan3 udp4:1 --pps 100 --seconds 120 >/dev/null 2>"$TMP/sender.err" &
 sender=$!
 for i in $(seq 100); do	# bounded: until the sender's packets arrive
 	[ "$(jget wwan3 'C("wwan3","total","packets")')" -gt $((base + 5)) ] && break
@@ -400,7 +403,8 @@ for i in $(seq 100); do	# bounded: until the sender's packets arrive
 done
 timeout -s INT --preserve-status 2.6 "$D" -w 1 -j -i wwan3 >"$TMP/wj.txt"
 wrc=$?
-wait "$sender"
+kill "$sender" 2>/dev/null
+wait "$sender" 2>/dev/null
 check "watch -j: one JSON line per interval, measured ~1 s, pps > 0, exit 0 on SIGINT" \
 	"$PY" -c "
 import json, sys
