@@ -75,21 +75,17 @@ wait_cond() {
 	return 0
 }
 
-# The BAM-DMUX platform device (the one the driver is bound to).
-bd_dev() {
-	for _d in "$DRV"/*; do
-		[ -L "$_d/driver" ] && { readlink -f "$_d"; return 0; }
-	done
-	return 1
-}
-# bd_devname: its name in _dn, with builtins only (the helpers below run
-# hundreds of times per test)
+# bd_devname: the name of the BAM-DMUX platform device (the one the driver is
+# bound to) in _dn, with builtins only (the helpers below run hundreds of
+# times per test)
 bd_devname() {
 	for _d in "$DRV"/*; do
 		[ -L "$_d/driver" ] && { _dn=${_d##*/}; return 0; }
 	done
 	return 1
 }
+# bd_dev: that device's sysfs path, printed
+bd_dev() { bd_devname && readlink -f "$DRV/$_dn"; }
 # bd_field FILE KEY: the second field of FILE's line whose first field is KEY
 # (awk '$1 == k { print $2 }' with builtins; nothing if no line has KEY)
 bd_field() {
