@@ -168,14 +168,16 @@ setup_case() {
 		# _xdp: the peer drops every frame in its own XDP program (the test
 		# programs parse Raw-IP, not Ethernet), so the frames stay
 		# xdp_frames and no skb or stack is paid: the redirect's own cost
-		[ "$1" = redirect_veth ] ||
-			ip -n $VNS link set dev bB xdpdrv obj "$BD_BPF/xdp_drop.bpf.o" sec xdp ||
+		if [ "$1" = redirect_veth_xdp ] &&
+		   ! ip -n $VNS link set dev bB xdpdrv obj "$BD_BPF/xdp_drop.bpf.o" sec xdp; then
+			teardown_case "$1"
 			return 1
+		fi
 		xdp_attach "$w" xdp_fwd.o
 		_i=$(cat /sys/class/net/bA/ifindex)
 		bpftool map update name bd_fwd_cfg key 0 0 0 0 value \
 			1 0 0 0 $((_i & 255)) $((_i >> 8 & 255)) 0 0 0 0 0 0 \
-			0xff 0xff 0xff 0xff 0xff 0xff 0 0 ;;
+			0xff 0xff 0xff 0xff 0xff 0xff 0 0 || { teardown_case "$1"; return 1; } ;;
 	esac
 }
 

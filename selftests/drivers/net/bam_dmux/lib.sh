@@ -106,7 +106,7 @@ require_sim() {
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 
 # The netdevs of the bound BAM-DMUX device are the entries of its sysfs net/
-# directory, read with shell builtins (read, globs) once bd_dev has found the
+# directory, read with shell builtins (read, globs) once bd_devname has found the
 # device: these run hundreds of times per test, and a process costs
 # milliseconds under TCG.
 # Netdev of channel $1: bound to bam-dmux, dev_port == channel.

@@ -17,6 +17,8 @@ w=$(wwan_of $ch)
 # chatter that follows (router solicitations, MLD reports) on any channel
 # would wake the device under the check that the host stops voting
 quiet_all
+pm= ph=
+trap 'kill $pm $ph 2>/dev/null; loud_all' EXIT
 phase_is() { [ "$(sim_get state phase)" = "$1" ]; }
 carrier() { cat "/sys/class/net/$w/carrier" 2>/dev/null || echo 0; }
 suspended() { [ "$(rpm_status)" = suspended ]; }
@@ -34,7 +36,7 @@ i=0
 while [ "$i" -lt "$cycles" ]; do
 	i=$((i + 1))
 	# the floods run niced: they take the CPU the test's shell leaves, and
-	# do not starve the shell that watches the driver (2-3 s a look before)
+	# do not starve the shell that watches the driver (up to 2.4 s a look)
 	ip netns exec "$NS" nice -n 19 dmux_udp send "10.$ch.0.1" 9500 100000 1000 >/dev/null 2>&1 &
 	pm=$!
 	nice -n 19 dmux_udp send "10.$ch.0.2" 9500 100000 1000 >/dev/null 2>&1 &
@@ -78,6 +80,7 @@ while [ "$i" -lt "$cycles" ]; do
 	log "DMA issued to the dead modem once seen down ($i): $(( $(sim_counter dma_while_down) - dma0 ))"
 	kill $pm $ph 2>/dev/null
 	wait $pm $ph 2>/dev/null
+	pm= ph=
 	wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic after restart $i"
 	log "crash $i: carrier off while gone, back after the restart"
 done
@@ -97,5 +100,4 @@ if drv_counts; then
 fi
 wait_for 30 suspended || fail "not suspended when idle after the restarts: $(rpm_status)"
 expect_eq "vote when idle" "$(sim_get state host_vote)" 0
-loud_all
 exit $KSFT_PASS

@@ -17,6 +17,8 @@ ip netns exec "$NS" ping -i 0.01 -W 1 "10.$ch.0.1" >/dev/null 2>&1 &
 pa=$!
 ping -i 0.01 -W 1 "10.$ch.0.2" >/dev/null 2>&1 &
 pb=$!
+# a failure must not leave them running under the next tests
+trap 'kill $pa $pb 2>/dev/null' EXIT
 
 cycles=$(bd_cycles 3)
 for i in $(seq "$cycles"); do
@@ -26,8 +28,9 @@ for i in $(seq "$cycles"); do
 	sim_set power up
 	wait_for 10 modem_is 1 || fail "driver did not follow the power-up ($i)"
 done
-kill $pa $pb
+kill $pa $pb 2>/dev/null
 wait $pa $pb 2>/dev/null
+trap - EXIT
 
 expect_eq "modem_down events" $(( $(drv_stat modem_down) - down0 )) "$cycles"
 expect_eq "modem_up events" $(( $(drv_stat modem_up) - up0 )) "$cycles"
