@@ -140,6 +140,20 @@ static void bam_dmux_modem_back(struct bam_dmux *dmux)
 	dev_info(dmux->dev, "Modem is back\n");
 }
 
+/*
+ * The modem went away on its own (crashed, shut down): the channels lose
+ * their carrier until it is back. power_lock held.
+ */
+static void bam_dmux_modem_lost(struct bam_dmux *dmux)
+{
+	lockdep_assert_held(&dmux->power_lock);
+
+	dev_warn(dmux->dev, "Modem went down while in use\n");
+	atomic_long_inc(&dmux->dstats.modem_lost);
+	WRITE_ONCE(dmux->modem_gone, true);
+	bam_dmux_chan_carrier(dmux, false);
+}
+
 /* Follow the modem's power line. power_lock held. */
 static void bam_dmux_pc_update(struct bam_dmux *dmux)
 {
@@ -169,17 +183,16 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 		dev_dbg(dmux->dev, "modem powering down\n");
 		/*
 		 * A modem that powers down although it acknowledged our vote
-		 * went away on its own (crashed, shut down): the channels lose
-		 * their carrier until it is back. (A collapse that a new vote
-		 * races is not that: its ack comes after this pc change, from
-		 * the same SMSM thread.)
+		 * went away on its own. A fall while a new vote awaits its ack
+		 * is a collapse that the vote races (its ack comes after this
+		 * pc change, from the same SMSM thread) or a modem that went
+		 * away in the middle of the handshake: the resume tells them
+		 * apart by whether the ack comes.
 		 */
-		if (dmux->vote && !atomic_read(&dmux->acks_owed)) {
-			dev_warn(dmux->dev, "Modem went down while in use\n");
-			atomic_long_inc(&dmux->dstats.modem_lost);
-			WRITE_ONCE(dmux->modem_gone, true);
-			bam_dmux_chan_carrier(dmux, false);
-		}
+		if (dmux->vote && !atomic_read(&dmux->acks_owed))
+			bam_dmux_modem_lost(dmux);
+		else if (dmux->vote)
+			dmux->fell_voting = true;
 		bam_dmux_pm_release(dmux);
 		/* frames waiting for a vote that races the collapse stay */
 		bam_dmux_tx_drain(dmux, dmux->modem_gone);
@@ -311,6 +324,7 @@ static int bam_dmux_runtime_resume(struct device *dev)
 	}
 
 	mutex_lock(&dmux->power_lock);
+	dmux->fell_voting = false;
 	bam_dmux_pc_vote(dmux, true);
 	mutex_unlock(&dmux->power_lock);
 
@@ -345,6 +359,13 @@ static int bam_dmux_runtime_resume(struct device *dev)
 err_unvote:
 	mutex_lock(&dmux->power_lock);
 err_unvote_locked:
+	/*
+	 * A modem that powered down under the vote and did not come back
+	 * within the handshake went away (a crash clears its ack line too,
+	 * which may pass for the ack).
+	 */
+	if (dmux->fell_voting && !dmux->modem_up && !dmux->modem_gone)
+		bam_dmux_modem_lost(dmux);
 	/* the pc handler opens TX for a modem that came up while we voted */
 	bam_dmux_tx_set_ready(dmux, false);
 	bam_dmux_pc_vote(dmux, false);

@@ -261,10 +261,17 @@ struct sim_modem {
 	struct work_struct announce_work;
 	struct delayed_work ack_work;
 	struct delayed_work restart_work;
+	struct work_struct crash_work;	/* fault crash_on_vote */
 
 	atomic_t fault_prep;
 	atomic_t fault_alloc_chan;
 	atomic_t fault_lose_irq;
+	/*
+	 * fault "crash_on_vote MS" (0: off; under lock): the next vote the
+	 * host raises wakes a modem that crashes before it acknowledges it,
+	 * and restarts MS later
+	 */
+	unsigned int crash_on_vote_ms;
 	/*
 	 * fault "tx_hold MS": the modem reads no host frame until
 	 * tx_hold_until (a slow peer: UL congestion), then all of them

@@ -544,6 +544,7 @@ static int sim_fault_show(struct seq_file *s, void *unused)
 	seq_printf(s, "alloc_chan_fail %d\n",
 		   atomic_read(&sim->fault_alloc_chan));
 	seq_printf(s, "lose_irq %d\n", atomic_read(&sim->fault_lose_irq));
+	seq_printf(s, "crash_on_vote_ms %u\n", READ_ONCE(sim->crash_on_vote_ms));
 	seq_printf(s, "tx_hold_ms %u\n", READ_ONCE(sim->tx_holding) &&
 		   time_before(jiffies, READ_ONCE(sim->tx_hold_until)) ?
 		   jiffies_to_msecs(READ_ONCE(sim->tx_hold_until) - jiffies) : 0);
@@ -571,6 +572,10 @@ static int sim_fault_store(struct sim_modem *sim, char *line)
 		atomic_set(&sim->fault_alloc_chan, n);
 	} else if (!strcmp(line, "lose_irq")) {
 		atomic_set(&sim->fault_lose_irq, n);
+	} else if (!strcmp(line, "crash_on_vote")) {
+		spin_lock_irq(&sim->lock);
+		sim->crash_on_vote_ms = n;
+		spin_unlock_irq(&sim->lock);
 	} else if (!strcmp(line, "tx_hold")) {
 		WRITE_ONCE(sim->tx_hold_until, jiffies + msecs_to_jiffies(n));
 		WRITE_ONCE(sim->tx_holding, true);

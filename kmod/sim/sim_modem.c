@@ -230,6 +230,10 @@ void sim_modem_host_bits(struct sim_modem *sim, u32 mask, u32 value)
 		sim->host_vote = !!(sim->host_bits & SIM_BIT_PC);
 		if (sim->crashed) {
 			/* nobody there to see it */
+		} else if (sim->host_vote && sim->crash_on_vote_ms &&
+			   !sim->stopping) {
+			/* woken, it crashes before it answers (no ack) */
+			queue_work(system_percpu_wq, &sim->crash_work);
 		} else if (sim->collapse && !sim->stopping) {
 			sim->want_up = sim->host_vote;
 			/* ack_order: acknowledged with the pc change it causes */
@@ -288,6 +292,21 @@ int sim_modem_set_power(struct sim_modem *sim, bool up)
 		spin_unlock_irq(&sim->lock);
 	}
 	return 0;
+}
+
+/* fault crash_on_vote: the crash the host's vote set off */
+static void sim_crash_work(struct work_struct *work)
+{
+	struct sim_modem *sim = container_of(work, struct sim_modem,
+					     crash_work);
+	unsigned int ms;
+
+	spin_lock_irq(&sim->lock);
+	ms = sim->crash_on_vote_ms;
+	sim->crash_on_vote_ms = 0;
+	spin_unlock_irq(&sim->lock);
+	if (ms)
+		sim_modem_crash(sim, ms);
 }
 
 /* The restarted firmware boots: powers up and announces every channel. */
@@ -524,6 +543,7 @@ int sim_modem_init(struct sim_modem *sim)
 	INIT_WORK(&sim->announce_work, sim_announce_work);
 	INIT_DELAYED_WORK(&sim->ack_work, sim_ack_work);
 	INIT_DELAYED_WORK(&sim->restart_work, sim_restart_work);
+	INIT_WORK(&sim->crash_work, sim_crash_work);
 	sim->power = SIM_OFF;
 	sim->ul_max = BAM_DMUX_MAX_DATA_SIZE;
 
@@ -543,6 +563,7 @@ void sim_modem_stop(struct sim_modem *sim)
 	wake_up(&sim->ack_wq);
 
 	sim_gen_stop(sim);
+	cancel_work_sync(&sim->crash_work);
 	cancel_delayed_work_sync(&sim->restart_work);
 	cancel_delayed_work_sync(&sim->ack_work);
 	cancel_work_sync(&sim->announce_work);

@@ -93,6 +93,26 @@ if drv_counts; then
 		"transfers the crashes aborted: $(sim_counter crash_aborted)"
 	ends_mark $ch
 fi
+# A crash in the middle of the power-up handshake: the idle host's vote
+# wakes a modem that crashes before it acknowledges it (the simulator's
+# fault crash_on_vote). pc falls under an unanswered vote: the host must
+# take it for a loss (carrier off, modem_lost), not for a collapse that its
+# vote raced, and the channel must come back with the restart.
+if drv_counts; then
+	wait_for 30 suspended || fail "not idle before the crash in the handshake: $(rpm_status)"
+	lost0=$(drv_stat modem_lost)
+	cd0=$(cat "/sys/class/net/$w/carrier_down_count")
+	sim_set fault "crash_on_vote 4000"
+	# wakes the host; the packet is lost with the modem
+	ping -c 1 -W 1 "10.$ch.0.2" >/dev/null 2>&1
+	wait_cond 10 '[ "$(cat /sys/class/net/$w/carrier_down_count)" -gt "$cd0" ]' ||
+		fail "carrier still on after a crash in the power-up handshake"
+	expect_eq "modem_lost (a crash in the handshake)" $(( $(drv_stat modem_lost) - lost0 )) 1
+	wait_for 30 back || fail "channel not back after the crash in the handshake"
+	wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic after the crash in the handshake"
+	log "crash in the power-up handshake: carrier off while gone, back after the restart"
+fi
+
 udp_exchange h2m $ch 500 1000 || fail "host -> modem after the restarts"
 udp_exchange m2h $ch 500 1000 || fail "modem -> host after the restarts"
 if drv_counts; then
