@@ -184,7 +184,6 @@ struct bam_dmux {
 	bool modem_ack_level;	/* last seen level of the modem's pc-ack */
 	bool modem_up;		/* the modem is powered and RX runs */
 	bool modem_gone;	/* it powered down on its own: crash, shutdown */
-	bool fell_voting;	/* pc fell while our vote awaited its ack */
 	bool no_a2_pc;		/* OPEN_NO_A2_PC seen: hold the vote (chan_work) */
 	bool pc_hold;		/* the runtime PM reference of that hold */
 	/*

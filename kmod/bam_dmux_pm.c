@@ -187,12 +187,10 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 		 * is a collapse that the vote races (its ack comes after this
 		 * pc change, from the same SMSM thread) or a modem that went
 		 * away in the middle of the handshake: the resume tells them
-		 * apart by whether the ack comes.
+		 * apart by whether the modem is up once the handshake is over.
 		 */
 		if (dmux->vote && !atomic_read(&dmux->acks_owed))
 			bam_dmux_modem_lost(dmux);
-		else if (dmux->vote)
-			dmux->fell_voting = true;
 		bam_dmux_pm_release(dmux);
 		/* frames waiting for a vote that races the collapse stay */
 		bam_dmux_tx_drain(dmux, dmux->modem_gone);
@@ -324,7 +322,6 @@ static int bam_dmux_runtime_resume(struct device *dev)
 	}
 
 	mutex_lock(&dmux->power_lock);
-	dmux->fell_voting = false;
 	bam_dmux_pc_vote(dmux, true);
 	mutex_unlock(&dmux->power_lock);
 
@@ -360,12 +357,16 @@ err_unvote:
 	mutex_lock(&dmux->power_lock);
 err_unvote_locked:
 	/*
-	 * A modem that powered down under the vote and did not come back
-	 * within the handshake went away (a crash clears its ack line too,
-	 * which may pass for the ack).
+	 * A modem that is not up once the handshake gave up went away: it
+	 * powered down under the vote, or it never woke from a
+	 * collapse for it (a crash clears its ack line too, which may pass for
+	 * the ack). Downstream restarts such a modem; pc rising brings it
+	 * back. A modem that is up but did not acknowledge stays in use.
 	 */
-	if (dmux->fell_voting && !dmux->modem_up && !dmux->modem_gone)
+	if (!dmux->modem_up && !dmux->modem_gone) {
+		dev_err(dev, "Modem is not up after the power-up handshake\n");
 		bam_dmux_modem_lost(dmux);
+	}
 	/* the pc handler opens TX for a modem that came up while we voted */
 	bam_dmux_tx_set_ready(dmux, false);
 	bam_dmux_pc_vote(dmux, false);
