@@ -125,7 +125,13 @@ err_free:
 	return ret;
 }
 
-/* The modem is gone (crash, shutdown) or back: say so on every channel. */
+/*
+ * The modem is gone (crash, shutdown) or back: say so on every channel.
+ * Not once the channels are being unregistered: a link event queued on an
+ * unregistered device would outlive it. A caller that saw !removing is in
+ * an RCU read section that the unregistration's synchronize_net() waits
+ * for, and its event is taken before the unregistration completes.
+ */
 void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on)
 {
 	struct net_device *netdev;
@@ -133,6 +139,8 @@ void bam_dmux_chan_carrier(struct bam_dmux *dmux, bool on)
 
 	rcu_read_lock();
 	for (ch = 0; ch < BAM_DMUX_NUM_CH; ch++) {
+		if (READ_ONCE(dmux->removing))
+			break;
 		netdev = rcu_dereference(dmux->netdevs[ch]);
 		if (!netdev)
 			continue;
@@ -237,7 +245,7 @@ static void bam_dmux_netdevs_unregister(struct bam_dmux *dmux)
 	int ch;
 
 	rtnl_lock();
-	dmux->removing = true;
+	WRITE_ONCE(dmux->removing, true);
 	rtnl_unlock();
 	cancel_work_sync(&dmux->chan_work);
 

@@ -306,6 +306,7 @@ static int bam_dmux_runtime_suspend(struct device *dev)
 static int bam_dmux_runtime_resume(struct device *dev)
 {
 	struct bam_dmux *dmux = dev_get_drvdata(dev);
+	bool pc_up;
 	int ret;
 
 	bam_dmux_pm_adapt(dmux);
@@ -360,10 +361,12 @@ err_unvote_locked:
 	 * A modem that is not up once the handshake gave up went away: it
 	 * powered down under the vote, or it never woke from a
 	 * collapse for it (a crash clears its ack line too, which may pass for
-	 * the ack). Downstream restarts such a modem; pc rising brings it
-	 * back. A modem that is up but did not acknowledge stays in use.
+	 * the ack). Downstream restarts a modem that does not answer; pc
+	 * rising brings it back. A modem whose pc is up (it did not
+	 * acknowledge, or RX failed to start for it) stays in use.
 	 */
-	if (!dmux->modem_up && !dmux->modem_gone) {
+	if (!dmux->modem_up && !dmux->modem_gone &&
+	    bam_dmux_line_level(dmux, dmux->pc_irq, &pc_up) && !pc_up) {
 		dev_err(dev, "Modem is not up after the power-up handshake\n");
 		bam_dmux_modem_lost(dmux);
 	}
