@@ -828,10 +828,11 @@ static void bam_dmux_tx_wakeup_work(struct work_struct *work)
 		dropped = bam_dmux_tx_drop_waiting(dmux);
 	spin_unlock_bh(&dmux->tx_lock);
 
+	/* ret 0: resumed, but the modem went down before TX opened */
 	if (dropped)
 		dev_err_ratelimited(dmux->dev,
-				    "Modem unavailable (%d), dropped %u TX frames\n",
-				    ret, dropped);
+				    "Modem unavailable (%pe), dropped %u TX frames\n",
+				    ERR_PTR(ret ?: -ENXIO), dropped);
 	if (!ret)
 		bam_dmux_pm_put(dmux);
 }
