@@ -92,48 +92,43 @@ if drv_counts; then
 	log "TX frames dropped at the crashes: $(( $(if_stat "$w" tx_errors) + $(if_stat "$w" tx_dropped) - err0 ))," \
 		"transfers the crashes aborted: $(sim_counter crash_aborted)"
 fi
-# A crash in the middle of the power-up handshake: the idle host's vote
-# wakes a modem that crashes before it acknowledges it (the simulator's
-# fault crash_on_vote). pc falls under an unanswered vote: the host must
-# take it for a loss (carrier off, modem_lost), not for a collapse that its
-# vote raced, and the channel must come back with the restart.
-if drv_counts; then
-	wait_for 30 suspended || fail "not idle before the crash in the handshake: $(rpm_status)"
+# crash_in_handshake WHAT RESTART_MS: a crash in the middle of the power-up
+# handshake, WHAT (for the messages). The next vote the
+# host raises crashes the modem before it acknowledges it (the simulator's
+# fault crash_on_vote), restarting RESTART_MS later; one packet wakes the
+# idle host and dies with the modem. The host must take it for a loss
+# (carrier off, modem_lost), not for a collapse that its vote raced, and the
+# channel must come back with the restart. collapse goes off once the fault
+# is armed (the fault comes first in the model): the restarted modem stays
+# up, as the rest of the test wants it.
+crash_in_handshake() {
 	lost0=$(drv_stat modem_lost)
 	cd0=$(cat "/sys/class/net/$w/carrier_down_count")
-	sim_set fault "crash_on_vote 4000"
-	# wakes the host; the packet is lost with the modem
+	sim_set fault "crash_on_vote $2"
+	sim_set collapse 0
 	ping -c 1 -W 1 "10.$ch.0.2" >/dev/null 2>&1
 	wait_cond 10 '[ "$(cat /sys/class/net/$w/carrier_down_count)" -gt "$cd0" ]' ||
-		fail "carrier still on after a crash in the power-up handshake"
-	expect_eq "modem_lost (a crash in the handshake)" $(( $(drv_stat modem_lost) - lost0 )) 1
-	wait_for 30 back || fail "channel not back after the crash in the handshake"
-	wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic after the crash in the handshake"
-	log "crash in the power-up handshake: carrier off while gone, back after the restart"
+		fail "carrier still on after $1"
+	expect_eq "modem_lost ($1)" $(( $(drv_stat modem_lost) - lost0 )) 1
+	wait_for 30 back || fail "channel not back after $1"
+	wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic after $1"
+	log "$1: carrier off while gone, back after the restart"
+}
+if drv_counts; then
+	# pc falls under the unanswered vote
+	wait_for 30 suspended || fail "not idle before the crash in the handshake: $(rpm_status)"
+	crash_in_handshake "a crash in the power-up handshake" 4000
 
-	# The same crash where the modem collapses when the host is idle: pc
-	# is already down when the vote wakes it, so nothing falls. A modem
-	# that neither powers up nor stays up through the handshake is gone
-	# (downstream restarts it); the restart brings it back.
+	# A modem that collapses when the host is idle: pc is already down when
+	# the vote wakes it, so nothing falls. A modem that neither powers up
+	# nor stays up through the handshake is gone (downstream restarts it).
 	sim_set collapse 1
 	# the vote change that lets it collapse (the host may have been idle)
 	ping -c 1 -W 5 "10.$ch.0.2" >/dev/null || fail "no traffic with collapse on"
 	wait_for 30 suspended || fail "not idle before the collapsed crash: $(rpm_status)"
 	wait_for 10 phase_is down || fail "modem did not collapse: $(sim_get state phase)"
-	lost0=$(drv_stat modem_lost)
-	cd0=$(cat "/sys/class/net/$w/carrier_down_count")
-	# restarts after the host's whole handshake (2 + 2 s) gave up. The
-	# fault comes before collapse in the model: with collapse off again,
-	# the restarted modem stays up, as the rest of the test wants it
-	sim_set fault "crash_on_vote 8000"
-	sim_set collapse 0
-	ping -c 1 -W 1 "10.$ch.0.2" >/dev/null 2>&1
-	wait_cond 10 '[ "$(cat /sys/class/net/$w/carrier_down_count)" -gt "$cd0" ]' ||
-		fail "carrier still on after a collapsed modem crashed in the handshake"
-	expect_eq "modem_lost (a collapsed modem's crash)" $(( $(drv_stat modem_lost) - lost0 )) 1
-	wait_for 30 back || fail "channel not back after the collapsed modem's crash"
-	wait_for 20 ping -c 1 -W 2 "10.$ch.0.2" || fail "no traffic after the collapsed modem's crash"
-	log "collapsed modem's crash in the handshake: carrier off while gone, back after the restart"
+	# restarts after the host's whole handshake (2 + 2 s) gave up
+	crash_in_handshake "a collapsed modem's crash in the handshake" 8000
 	# the counted exchange below starts here: the packets above died with the modem
 	ends_mark $ch
 fi
