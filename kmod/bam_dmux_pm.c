@@ -144,11 +144,11 @@ static void bam_dmux_modem_back(struct bam_dmux *dmux)
  * The modem went away on its own (crashed, shut down): the channels lose
  * their carrier until it is back. power_lock held.
  */
-static void bam_dmux_modem_lost(struct bam_dmux *dmux)
+static void bam_dmux_modem_lost(struct bam_dmux *dmux, const char *why)
 {
 	lockdep_assert_held(&dmux->power_lock);
 
-	dev_warn(dmux->dev, "Modem went down while in use\n");
+	dev_warn(dmux->dev, "Modem %s: taken for lost\n", why);
 	atomic_long_inc(&dmux->dstats.modem_lost);
 	WRITE_ONCE(dmux->modem_gone, true);
 	bam_dmux_chan_carrier(dmux, false);
@@ -190,7 +190,7 @@ static void bam_dmux_pc_update(struct bam_dmux *dmux)
 		 * apart by whether the modem is up once the handshake is over.
 		 */
 		if (dmux->vote && !atomic_read(&dmux->acks_owed))
-			bam_dmux_modem_lost(dmux);
+			bam_dmux_modem_lost(dmux, "went down while in use");
 		bam_dmux_pm_release(dmux);
 		/* frames waiting for a vote that races the collapse stay */
 		bam_dmux_tx_drain(dmux, dmux->modem_gone);
@@ -358,18 +358,17 @@ err_unvote:
 	mutex_lock(&dmux->power_lock);
 err_unvote_locked:
 	/*
-	 * A modem that is not up once the handshake gave up went away: it
-	 * powered down under the vote, or it never woke from a
-	 * collapse for it (a crash clears its ack line too, which may pass for
-	 * the ack). Downstream restarts a modem that does not answer; pc
-	 * rising brings it back. A modem whose pc is up (it did not
-	 * acknowledge, or RX failed to start for it) stays in use.
+	 * A modem whose pc is low once the handshake gave up went away: it
+	 * powered down under the vote, or it never woke from a collapse for
+	 * it (a crash clears its ack line too, which may pass for the ack).
+	 * Downstream restarts a modem that does not answer; pc rising brings
+	 * it back. A modem whose pc is up (it did not acknowledge, or RX
+	 * failed to start for it) stays in use.
 	 */
 	if (!dmux->modem_up && !dmux->modem_gone &&
-	    bam_dmux_line_level(dmux, dmux->pc_irq, &pc_up) && !pc_up) {
-		dev_err(dev, "Modem is not up after the power-up handshake\n");
-		bam_dmux_modem_lost(dmux);
-	}
+	    bam_dmux_line_level(dmux, dmux->pc_irq, &pc_up) && !pc_up)
+		bam_dmux_modem_lost(dmux,
+				    "is not up after the power-up handshake");
 	/* the pc handler opens TX for a modem that came up while we voted */
 	bam_dmux_tx_set_ready(dmux, false);
 	bam_dmux_pc_vote(dmux, false);

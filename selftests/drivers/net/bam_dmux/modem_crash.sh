@@ -93,10 +93,10 @@ if drv_counts; then
 		"transfers the crashes aborted: $(sim_counter crash_aborted)"
 fi
 # crash_in_handshake WHAT RESTART_MS: a crash in the middle of the power-up
-# handshake, WHAT (for the messages). The next vote the
-# host raises crashes the modem before it acknowledges it (the simulator's
-# fault crash_on_vote), restarting RESTART_MS later; one packet wakes the
-# idle host and dies with the modem. The host must take it for a loss
+# handshake (WHAT names it in the messages). The next vote the host raises
+# crashes the modem before it acknowledges it (the simulator's fault
+# crash_on_vote), restarting RESTART_MS later; one packet wakes the idle
+# host and dies with the modem. The host must take it for a loss
 # (carrier off, modem_lost), not for a collapse that its vote raced, and the
 # channel must come back with the restart. collapse goes off once the fault
 # is armed (the fault comes first in the model): the restarted modem stays
